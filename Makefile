@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Builds every test payload (payloads/*.c) and the test-suite payloads
+# (tests/payloads/*.c) into a flat binary plus its ELF with debug info, for
+# each arch in ARCHES, out of tree in $(BUILD). `make V=1` shows commands.
+
+BUILD ?= build
+ARCHES ?= x86_64
+CC ?= gcc
+LD ?= ld
+OBJCOPY ?= objcopy
+PYTHON ?= python3
+
+ifeq ($(V),1)
+Q :=
+msg = @:
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+# `make` may be given CC=cc through the environment: that is fine.
+ABI_SRC := ltpkvm/host/guest_abi.py
+ABI_H := $(BUILD)/include/kvm_abi.h
+
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
+	-fno-stack-protector -fno-pic -fno-pie -fno-common \
+	-mno-red-zone -mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -DCOMPILE_PAYLOAD -MMD -MP \
+	-I$(BUILD)/include -Ipayloads/include
+# Guest results name the source file as LTP does: without its directory.
+FILE_MACRO = -fmacro-prefix-map=$(dir $<)=
+LDFLAGS_GUEST := -nostdlib -static -z noexecstack -z max-page-size=4096 \
+	--build-id=none $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx \
+	&& echo --no-warn-rwx-segments)
+
+CFLAGS_x86_64 := -m64
+LDEMU_x86_64 := elf_x86_64
+
+LIB_SRCS := $(wildcard payloads/lib/*.c)
+TEST_SRCS := $(wildcard payloads/*.c)
+SUITE_SRCS := $(wildcard tests/payloads/*.c)
+TEST_NAMES := $(basename $(notdir $(TEST_SRCS)))
+SUITE_NAMES := $(basename $(notdir $(SUITE_SRCS)))
+
+.PHONY: all payloads suite bench clean
+all: payloads suite bench
+
+$(ABI_H): $(ABI_SRC)
+	@mkdir -p $(@D)
+	$(call msg,GEN,$@)
+	$(Q)$(PYTHON) $(ABI_SRC) > $@.tmp && mv $@.tmp $@
+
+# Per-arch rules: $(1) is the arch.
+define ARCH_RULES
+OBJ_$(1) := $(BUILD)/obj/$(1)
+LIB_OBJS_$(1) := $$(OBJ_$(1))/bootstrap.o \
+	$$(patsubst payloads/lib/%.c,$$(OBJ_$(1))/lib/%.o,$(LIB_SRCS))
+LDS_$(1) := $$(OBJ_$(1))/linker.lds
+
+payloads: $(foreach n,$(TEST_NAMES),$(BUILD)/payloads/$(1)/$(n).bin)
+suite: $(foreach n,$(SUITE_NAMES),$(BUILD)/tests/$(1)/$(n).bin)
+
+$$(OBJ_$(1))/lib/%.o: payloads/lib/%.c $(ABI_H)
+	@mkdir -p $$(@D)
+	$$(call msg,CC,$$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -Werror $(CFLAGS_$(1)) $$(FILE_MACRO) -c $$< -o $$@
+
+$$(OBJ_$(1))/bootstrap.o: payloads/$(1)/bootstrap.S $(ABI_H)
+	@mkdir -p $$(@D)
+	$$(call msg,AS,$$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) -c $$< -o $$@
+
+$$(LDS_$(1)): payloads/$(1)/linker.lds.S $(ABI_H)
+	@mkdir -p $$(@D)
+	$$(call msg,CPP,$$@)
+	$(Q)$(CC) -E -P -x assembler-with-cpp -I$(BUILD)/include $$< -o $$@
+
+# A test that does not compile for this arch becomes a TCONF payload, so
+# one arch's gap never breaks the build; the compiler's message is shown.
+$$(OBJ_$(1))/payloads/%.o: payloads/%.c $(ABI_H)
+	@mkdir -p $$(@D)
+	$$(call msg,CC,$$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) $$(FILE_MACRO) -c $$< -o $$@ \
+	|| { echo "WARNING: $$* cannot be built for $(1): it will report TCONF" >&2; \
+	     printf '#include "kvm_test.h"\nTST_TEST_TCONF("%s cannot be built for %s");\n' \
+	         '$$*' '$(1)' > $$@.tconf.c && \
+	     $(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) -c $$@.tconf.c -o $$@; }
+
+$$(OBJ_$(1))/tests/%.o: tests/payloads/%.c $(ABI_H)
+	@mkdir -p $$(@D)
+	$$(call msg,CC,$$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) $$(FILE_MACRO) -c $$< -o $$@
+
+$(BUILD)/payloads/$(1)/%.elf: $$(OBJ_$(1))/payloads/%.o $$(LIB_OBJS_$(1)) $$(LDS_$(1))
+	@mkdir -p $$(@D)
+	$$(call msg,LD,$$@)
+	$(Q)$(LD) -m $(LDEMU_$(1)) $(LDFLAGS_GUEST) -T $$(LDS_$(1)) -o $$@ \
+		$$(LIB_OBJS_$(1)) $$<
+
+$(BUILD)/tests/$(1)/%.elf: $$(OBJ_$(1))/tests/%.o $$(LIB_OBJS_$(1)) $$(LDS_$(1))
+	@mkdir -p $$(@D)
+	$$(call msg,LD,$$@)
+	$(Q)$(LD) -m $(LDEMU_$(1)) $(LDFLAGS_GUEST) -T $$(LDS_$(1)) -o $$@ \
+		$$(LIB_OBJS_$(1)) $$<
+endef
+$(foreach arch,$(ARCHES),$(eval $(call ARCH_RULES,$(arch))))
+
+%.bin: %.elf
+	$(call msg,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# The C reference run loop the benchmark compares the host loop against.
+bench: $(BUILD)/bench/librunloop_ref.so
+$(BUILD)/bench/librunloop_ref.so: bench/runloop_ref.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -Wall -shared -fPIC -o $@ $<
+
+clean:
+	rm -rf $(BUILD)
+
+.SECONDARY:
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

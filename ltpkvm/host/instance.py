@@ -1,0 +1,299 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The LTP KVM host library (LTP's lib_host.c): one VM instance with its
+memory slots, the run loop that relays guest results, and the default
+setup/run/cleanup of a test."""
+import errno
+import fcntl
+import struct
+
+from ..kvm import KvmError, KvmSystem
+from ..kvm import constants as kc
+from .errors import TestAbort, host_res, tst_brk
+from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
+                        KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE,
+                        MAX_KVM_MEMSLOTS, MIN_FREE_RAM, TBROK, TCONF,
+                        TWARN,
+                        VM_KERNEL_BASEADDR, tst_kvm_result)
+from .memory import GuardedBuffer, page_align_down, page_align_up
+from .payload import Payload
+from .results import (MAX_FILE_NAME, is_valid_result, printable,
+                      read_c_string, read_message)
+from .x86 import boot_x86_64
+
+MIB = 1024 * 1024
+_RESULT_SLOT = 1
+
+
+def get_cpuid(system):
+    """tst_kvm_get_cpuid(): the vCPU features KVM supports."""
+    return system.supported_cpuid()
+
+
+def validate_result(value):
+    """tst_kvm_validate_result(): TBROK unless value is a reportable type."""
+    if value == KVM_TNONE:
+        tst_brk(TBROK, "KVM test did not return any result")
+    if not is_valid_result(value):
+        tst_brk(TBROK, f"KVM test returned invalid result value {value}")
+
+
+def _kvm_call(operation, *args):
+    """Run a KVM operation; its failure is the test's TBROK."""
+    try:
+        return operation(*args)
+    except KvmError as exc:
+        tst_brk(TBROK, str(exc))
+
+
+class KvmInstance:
+    """tst_kvm_instance: a VM with one vCPU running a payload.
+
+    sink receives every result: sink.result(file, lineno, ttype, message).
+    """
+
+    def __init__(self, system, payload, sink, ram_size=DEFAULT_RAM_SIZE):
+        self.system = system
+        self.payload = payload
+        self.sink = sink
+        self.vm = self.vcpu = None
+        self.ram = [None] * MAX_KVM_MEMSLOTS   # (region, GuardedBuffer)
+        try:
+            self._create(ram_size)
+        except BaseException:
+            self.destroy_instance()
+            raise
+
+    # tst_kvm_create_instance()
+    def _create(self, ram_size):
+        payload = self.payload
+        if payload.size + MIN_FREE_RAM > ram_size - VM_KERNEL_BASEADDR:
+            ram_size = page_align_up(payload.size + MIN_FREE_RAM
+                                     + VM_KERNEL_BASEADDR)
+            ram_size = (ram_size + MIB - 1) // MIB * MIB
+            host_res(self.sink, TWARN, f"RAM size increased to {ram_size} bytes")
+        if ram_size > KVM_RESULT_BASEADDR:
+            ram_size = KVM_RESULT_BASEADDR
+            host_res(self.sink, TWARN, f"RAM size truncated to {ram_size} bytes")
+        if VM_KERNEL_BASEADDR + payload.size > ram_size:
+            tst_brk(TBROK, f"Payload of {payload.size} bytes does not fit in "
+                    f"{ram_size} bytes of guest RAM")
+
+        self.vm = _kvm_call(self.system.create_vm)
+        ram = self.alloc_memory(0, 0, ram_size)
+        ram[VM_KERNEL_BASEADDR:VM_KERNEL_BASEADDR + len(payload.image)] = \
+            payload.image
+        result_page = self.alloc_memory(_RESULT_SLOT, KVM_RESULT_BASEADDR,
+                                        KVM_RESULT_SIZE)
+        self.result_page = result_page
+        self.result = tst_kvm_result.from_buffer(result_page)
+        self.result.result = KVM_TNONE
+
+        self.vcpu = _kvm_call(self.vm.create_vcpu)
+        self.cpuid = _kvm_call(get_cpuid, self.system)
+        _kvm_call(self.vcpu.set_cpuid2, self.cpuid)
+        if payload.arch != "x86_64":
+            tst_brk(TBROK, f"Payload arch {payload.arch} is not supported")
+        _kvm_call(boot_x86_64, self.vcpu, ram, payload.header, self.cpuid)
+
+    def alloc_memory(self, slot, baseaddr, size, flags=0):
+        """tst_kvm_alloc_memory(): a guarded, page-aligned host buffer
+        installed in memory slot at guest-physical baseaddr; returns the
+        memoryview of its page-aligned start."""
+        if not 0 <= slot < MAX_KVM_MEMSLOTS:
+            tst_brk(TBROK, f"Invalid KVM memory slot {slot}")
+        if self.ram[slot] is not None:
+            tst_brk(TBROK, f"KVM memory slot {slot} already in use")
+        start = page_align_down(baseaddr)
+        size = page_align_up(baseaddr + size) - start
+        try:
+            buf = GuardedBuffer(size)
+        except MemoryError as exc:
+            tst_brk(TBROK, str(exc))
+        try:
+            region = _kvm_call(self.vm.set_user_memory_region, slot, start,
+                               size, buf.address, flags)
+        except BaseException:
+            buf.free()
+            raise
+        self.ram[slot] = (region, buf)
+        return buf.view
+
+    def get_phys_address(self, addr):
+        """tst_kvm_get_phys_address(): guest-virtual to guest-physical; 0
+        when unmapped."""
+        try:
+            tr = self.vcpu.translate(addr)
+        except KvmError as exc:
+            if exc.errno in (errno.EINVAL, errno.ENOTTY, errno.ENOSYS):
+                return addr  # no KVM_TRANSLATE on this arch
+            raise
+        return tr.physical_address if tr.valid else 0
+
+    def find_phys_memslot(self, paddr):
+        """tst_kvm_find_phys_memslot(): the slot holding paddr, or -1."""
+        for slot, entry in enumerate(self.ram):
+            if entry is not None:
+                region = entry[0]
+                if 0 <= paddr - region.guest_phys_addr < region.memory_size:
+                    return slot
+        return -1
+
+    def find_memslot(self, addr):
+        """tst_kvm_find_memslot(): the slot holding guest-virtual addr, or -1."""
+        paddr = self.get_phys_address(addr)
+        if not paddr and addr:
+            return -1
+        return self.find_phys_memslot(paddr)
+
+    def get_memptr(self, addr):
+        """tst_kvm_get_memptr(): a memoryview of guest memory from
+        guest-virtual addr to the end of its slot, or None if unbacked."""
+        paddr = self.get_phys_address(addr)
+        slot = self.find_phys_memslot(paddr) if paddr or not addr else -1
+        if slot < 0:
+            return None
+        region, buf = self.ram[slot]
+        return buf.view[paddr - region.guest_phys_addr:]
+
+    def run_instance(self, exp_errno=0):
+        """tst_kvm_run_instance(): run the guest until it exits, relaying its
+        results; returns the last KVM_RUN result (-1 on exp_errno)."""
+        run = self.vcpu.run
+        result = self.result
+        fd = self.vcpu.fd
+        ioctl = fcntl.ioctl
+        kvm_run, exit_hlt = kc.KVM_RUN, kc.KVM_EXIT_HLT
+        while True:
+            result.result = KVM_TNONE
+            try:
+                ret = ioctl(fd, kvm_run, 0)
+            except OSError as exc:
+                if exp_errno and exc.errno == exp_errno:
+                    return -1
+                tst_brk(TBROK, str(KvmError("ioctl(KVM_RUN)", exc.errno)))
+            if run.exit_reason != exit_hlt:
+                self._unexpected_exit()
+            value = result.result
+            if value == KVM_TNONE:
+                continue  # kvm_yield()
+            if value == KVM_TEXIT:
+                return ret
+            self._relay_result(value)
+
+    def _relay_result(self, value):
+        """tst_kvm_print_result(): pass one guest result to the sink."""
+        if not is_valid_result(value):
+            tst_brk(TBROK, f"KVM test returned invalid result value {value}")
+        result = self.result
+        message = read_message(self.result_page)
+        if message is None:
+            tst_brk(TBROK, "Guest result message is not NUL-terminated "
+                    "within the result page: "
+                    + printable(bytes(self.result_page[16:80])) + "...")
+        message = printable(message)
+        file_addr = result.file_addr
+        memory = self.get_memptr(file_addr)
+        name = None if memory is None else read_c_string(memory, 0,
+                                                         MAX_FILE_NAME)
+        if not name:
+            tst_brk(TBROK, f"Guest result has an invalid file name pointer "
+                    f"0x{file_addr:x} (result {value}, line {result.lineno}, "
+                    f"message: {message})")
+        file, lineno = printable(name), result.lineno
+        if value == TBROK:
+            raise TestAbort(TBROK, message, file, lineno)
+        self.sink.result(file, lineno, value, message)
+
+    def _unexpected_exit(self):
+        run = self.vcpu.run
+        reason = run.exit_reason
+        try:
+            rip = f"0x{self.vcpu.get_regs().rip:x}"
+        except KvmError:
+            rip = "unknown"
+        detail = exit_detail(run)
+        tst_brk(TBROK, f"Unexpected VM exit, RIP={rip}, reason="
+                f"{kc.exit_reason_name(reason)} ({reason})"
+                + (f": {detail}" if detail else ""))
+
+    def destroy_instance(self):
+        """tst_kvm_destroy_instance(): close the VM and free its memory."""
+        self.result = None  # a view into the result page, freed below
+        if self.vcpu is not None:
+            self.vcpu.close()
+            self.vcpu = None
+        if self.vm is not None:
+            self.vm.close()
+            self.vm = None
+        for slot, entry in enumerate(self.ram):
+            if entry is not None:
+                entry[1].free()
+                self.ram[slot] = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.destroy_instance()
+
+
+def exit_detail(run):
+    """What KVM says about an exit, beyond its reason."""
+    reason = run.exit_reason
+    if reason == kc.KVM_EXIT_IO:
+        io = run.io
+        way = "out" if io.direction == kc.KVM_EXIT_IO_OUT else "in"
+        return f"port I/O {way} port 0x{io.port:x}, {io.size} byte(s)"
+    if reason == kc.KVM_EXIT_MMIO:
+        mmio = run.mmio
+        way = "write" if mmio.is_write else "read"
+        return f"MMIO {way} at 0x{mmio.phys_addr:x}, {mmio.len} byte(s)"
+    if reason == kc.KVM_EXIT_SHUTDOWN:
+        return "triple fault"
+    if reason == kc.KVM_EXIT_FAIL_ENTRY:
+        return ("hardware entry failure reason 0x"
+                f"{run.fail_entry.hardware_entry_failure_reason:x}")
+    if reason == kc.KVM_EXIT_INTERNAL_ERROR:
+        sub = run.internal.suberror
+        return f"internal error {kc.INTERNAL_ERRORS.get(sub, 'UNKNOWN')} ({sub})"
+    if reason == kc.KVM_EXIT_UNKNOWN:
+        return f"hardware exit reason 0x{run.hw.hardware_exit_reason:x}"
+    return ""
+
+
+class KvmTest:
+    """The default tst_kvm_setup()/tst_kvm_run()/tst_kvm_cleanup(): every
+    run() boots a fresh VM, since a VM cannot be reset."""
+
+    def __init__(self, payload_path, sink, ram_size=DEFAULT_RAM_SIZE):
+        self.payload_path = payload_path
+        self.sink = sink
+        self.ram_size = ram_size
+        self.system = self.payload = self.instance = None
+
+    def setup(self):
+        self.payload = Payload(self.payload_path)
+        try:
+            self.system = KvmSystem()
+        except KvmError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENXIO, errno.ENODEV,
+                             errno.EACCES, errno.EPERM, errno.ENOTSUP):
+                tst_brk(TCONF, f"KVM is not available: {exc}")
+            tst_brk(TBROK, str(exc))
+
+    def run(self):
+        self.instance = KvmInstance(self.system, self.payload, self.sink,
+                                    self.ram_size)
+        try:
+            self.instance.run_instance()
+        finally:
+            self.instance.destroy_instance()
+            self.instance = None
+
+    def cleanup(self):
+        if self.instance is not None:
+            self.instance.destroy_instance()
+            self.instance = None
+        if self.system is not None:
+            self.system.close()
+            self.system = None

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A built test payload: the flat image the VM boots and, beside it, the ELF
+with symbols and debug info."""
+import ctypes
+import os
+
+from .errors import tst_brk
+from .guest_abi import (KVM_ARCH_I386, KVM_ARCH_X86_64, KVM_BOOT_ABI_VERSION,
+                        KVM_BOOT_MAGIC, KVM_RESULT_BASEADDR, TBROK,
+                        VM_KERNEL_BASEADDR, kvm_boot_header)
+
+ARCH_NAMES = {KVM_ARCH_X86_64: "x86_64", KVM_ARCH_I386: "i386"}
+
+
+class Payload:
+    """The image bytes and its validated boot header."""
+
+    def __init__(self, image_path):
+        self.image_path = image_path
+        self.elf_path = os.path.splitext(image_path)[0] + ".elf"
+        try:
+            with open(image_path, "rb") as image:
+                self.image = image.read(KVM_RESULT_BASEADDR)
+        except OSError as exc:
+            tst_brk(TBROK, f"Cannot read payload {image_path}: {exc.strerror}")
+        self.header = self._parse_header()
+
+    def _parse_header(self):
+        size = ctypes.sizeof(kvm_boot_header)
+        if len(self.image) < size:
+            tst_brk(TBROK, f"Payload {self.image_path} is truncated "
+                       f"({len(self.image)} bytes)")
+        header = kvm_boot_header.from_buffer_copy(self.image)
+        if header.magic != KVM_BOOT_MAGIC:
+            tst_brk(TBROK, f"{self.image_path} is not an ltpkvm payload "
+                       "(no boot header)")
+        if header.abi_version != KVM_BOOT_ABI_VERSION:
+            tst_brk(TBROK, f"Payload {self.image_path} uses boot ABI "
+                       f"{header.abi_version}, this host speaks "
+                       f"{KVM_BOOT_ABI_VERSION}: rebuild it")
+        if header.arch not in ARCH_NAMES:
+            tst_brk(TBROK, f"Payload {self.image_path} has unknown arch "
+                       f"{header.arch}")
+        loaded_end = VM_KERNEL_BASEADDR + len(self.image)
+        addresses = [header.entry, header.stack_top, header.pagetable,
+                     header.gdt, header.idt, header.tss]
+        if not (loaded_end <= header.image_end <= KVM_RESULT_BASEADDR and
+                all(VM_KERNEL_BASEADDR <= address <= header.image_end
+                    for address in addresses)):
+            tst_brk(TBROK, f"Payload {self.image_path} has an inconsistent "
+                       "boot header")
+        return header
+
+    @property
+    def arch(self):
+        return ARCH_NAMES[self.header.arch]
+
+    @property
+    def size(self):
+        """Bytes the payload occupies from VM_KERNEL_BASEADDR, with .bss."""
+        return self.header.image_end - VM_KERNEL_BASEADDR

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Decoding the result page. The guest writes it and may be hostile: every
+field is checked, text is bounded and made printable, and a bad page is
+described, never trusted."""
+from .guest_abi import (KVM_RESULT_MESSAGE_OFFSET, TBROK, TCONF, TDEBUG,
+                        TFAIL, TINFO, TPASS, TWARN)
+
+VALID_RESULTS = frozenset((TPASS, TFAIL, TBROK, TWARN, TDEBUG, TINFO, TCONF))
+MAX_FILE_NAME = 256
+
+# Control characters (a newline could forge a Summary block) and the bytes
+# that are not UTF-8 are shown escaped.
+_ESCAPES = {i: f"\\x{i:02x}" for i in range(0x20)}
+_ESCAPES.update({ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r",
+                 0x7f: "\\x7f"})
+
+
+def printable(raw):
+    """bytes -> a printable one-line str."""
+    return raw.decode("utf-8", "backslashreplace").translate(_ESCAPES)
+
+
+def is_valid_result(value):
+    """tst_kvm_validate_result(): can value go to tst_res()/tst_brk()?"""
+    return value in VALID_RESULTS
+
+
+def read_c_string(view, offset, limit):
+    """The NUL-terminated bytes at view[offset:], at most limit long; None if
+    no NUL comes within limit bytes or before the end of view."""
+    chunk = bytes(view[offset:offset + limit])
+    end = chunk.find(b"\0")
+    return None if end < 0 else chunk[:end]
+
+
+def read_message(page):
+    """The message of the result page, or None when it is unterminated."""
+    return read_c_string(page, KVM_RESULT_MESSAGE_OFFSET, len(page))

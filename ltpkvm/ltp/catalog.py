@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Where the built tests are: every payload image is a test."""
+import difflib
+import os
+import platform
+
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# An installed package carries its payloads; a source checkout has them in
+# build/ after `make`.
+PAYLOAD_DIRS = (os.path.join(PACKAGE_DIR, "payloads"),
+                os.path.join(os.path.dirname(PACKAGE_DIR), "build",
+                             "payloads"))
+
+
+def host_arch():
+    machine = platform.machine()
+    return {"i686": "i386", "i586": "i386", "amd64": "x86_64"}.get(
+        machine, machine)
+
+
+def payload_dir():
+    """The folder of built payloads: $LTPKVM_PAYLOAD_DIR, else the first of
+    PAYLOAD_DIRS that exists."""
+    override = os.environ.get("LTPKVM_PAYLOAD_DIR")
+    if override:
+        return override
+    for folder in PAYLOAD_DIRS:
+        if os.path.isdir(folder):
+            return folder
+    return PAYLOAD_DIRS[0]
+
+
+def test_names(arch=None, folder=None):
+    folder = os.path.join(folder or payload_dir(), arch or host_arch())
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(name[:-4] for name in entries if name.endswith(".bin"))
+
+
+def payload_path(name, arch=None, folder=None):
+    return os.path.join(folder or payload_dir(), arch or host_arch(),
+                        name + ".bin")
+
+
+def close_matches(name, names):
+    return difflib.get_close_matches(name, names, n=5, cutoff=0.6)

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""LTP's result output: `FILE:LINE: TTYPE: message` lines, the Summary
+block and the exit status, byte for byte as LTP's C library prints them
+(to stderr, colour codes as LTP's), so runltp, kirk and scripts read us as
+they read LTP."""
+import os
+import sys
+
+from ..host.guest_abi import (TBROK, TCONF, TDEBUG, TFAIL, TINFO, TPASS,
+                              TTYPE_NAMES, TWARN)
+
+_COLOURS = {TPASS: "\033[1;32m", TFAIL: "\033[1;31m", TBROK: "\033[1;31m",
+            TWARN: "\033[1;35m", TDEBUG: "\033[1;37m", TINFO: "\033[1;34m",
+            TCONF: "\033[1;33m"}
+_RESET = "\033[0m"
+
+
+def colour_enabled(stream):
+    """LTP_COLORIZE_OUTPUT: y/1 always, n/0 never, else only on a tty."""
+    setting = os.environ.get("LTP_COLORIZE_OUTPUT", "")
+    if setting[:1] in ("y", "1"):
+        return True
+    if setting[:1] in ("n", "0"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Reporter:
+    """Counts results and prints them as LTP does."""
+
+    def __init__(self, stream=None, debug=False):
+        self.stream = stream or sys.stderr
+        self.colour = colour_enabled(self.stream)
+        self.debug = debug
+        self.passed = self.failed = self.broken = self.skipped = 0
+        self.warnings = 0
+
+    def result(self, file, lineno, ttype, message):
+        """tst_res_(): print and count one result."""
+        if ttype == TDEBUG and not self.debug:
+            return
+        name = TTYPE_NAMES.get(ttype, f"T{ttype}")
+        label = (f"{_COLOURS[ttype]}{name}: {_RESET}" if self.colour
+                 and ttype in _COLOURS else f"{name}: ")
+        self.stream.write(f"{file}:{lineno}: {label}{message}\n")
+        self.stream.flush()
+        if ttype == TPASS:
+            self.passed += 1
+        elif ttype == TFAIL:
+            self.failed += 1
+        elif ttype == TBROK:
+            self.broken += 1
+        elif ttype == TCONF:
+            self.skipped += 1
+        elif ttype == TWARN:
+            self.warnings += 1
+
+    def counts(self):
+        return (self.passed, self.failed, self.broken, self.skipped,
+                self.warnings)
+
+    def summary(self):
+        self.stream.write(
+            "\nSummary:\n"
+            f"passed   {self.passed}\n"
+            f"failed   {self.failed}\n"
+            f"broken   {self.broken}\n"
+            f"skipped  {self.skipped}\n"
+            f"warnings {self.warnings}\n")
+        self.stream.flush()
+
+    def exit_status(self):
+        """LTP's exit status: result bits OR-ed."""
+        status = 0
+        if self.failed:
+            status |= TFAIL
+        if self.skipped and not self.passed:
+            status |= TCONF
+        if self.warnings:
+            status |= TWARN
+        if self.broken:
+            status |= TBROK
+        return status

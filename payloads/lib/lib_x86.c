@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * x86 guest library: descriptor tables, CPU exceptions, control registers,
+ * MSRs and CPUID.
+ */
+#include "kvm_x86.h"
+
+#define SEGDESC(base, limit, flags) { \
+	.limit_lo = (limit) & 0xffff, .limit_hi = ((limit) >> 16) & 0xf, \
+	.baseaddr_lo = (base) & 0xffffff, .baseaddr_hi = ((base) >> 24) & 0xff, \
+	.flags_lo = (flags) & 0xff, .flags_hi = ((flags) >> 8) & 0xf }
+
+/*
+ * The host loads the segment registers from these descriptors before the
+ * first instruction runs. Accessed bit (1) set: the CPU would set it anyway.
+ */
+struct segment_descriptor kvm_gdt[KVM_GDT_SIZE] = {
+	[KVM_CS64_SELECTOR / 8] = SEGDESC(0, 0xfffff, SEGTYPE_CODE | 1 |
+		SEGFLAG_PRESENT | SEGFLAG_CODE64 | SEGFLAG_PAGE_LIMIT),
+	[KVM_DS_SELECTOR / 8] = SEGDESC(0, 0xfffff, SEGTYPE_RWDATA | 1 |
+		SEGFLAG_PRESENT | SEGFLAG_32BIT | SEGFLAG_PAGE_LIMIT),
+	[KVM_CS32_SELECTOR / 8] = SEGDESC(0, 0xfffff, SEGTYPE_CODE | 1 |
+		SEGFLAG_PRESENT | SEGFLAG_32BIT | SEGFLAG_PAGE_LIMIT),
+};
+
+struct intr_descriptor kvm_idt[X86_INTR_COUNT];
+
+#ifdef __x86_64__
+struct kvm_tss {
+	uint32_t reserved;
+	uint64_t rsp[3];
+	uint64_t reserved2;
+	uint64_t ist[7];
+	uint64_t reserved3;
+	uint16_t reserved4;
+	uint16_t iomap_base;
+} __attribute__((packed)) kvm_tss = {
+	.iomap_base = sizeof(struct kvm_tss),	/* no I/O permission bitmap */
+};
+#endif
+
+extern char kvm_pagetable_pages[];
+struct page_table_entry_pae *kvm_pagetable =
+	(struct page_table_entry_pae *)kvm_pagetable_pages;
+
+const char *tst_interrupt_names[INTERRUPT_COUNT] = {
+	"Division by zero",
+	"Debug interrupt",
+	"Non-maskable interrupt",
+	"Breakpoint",
+	"Arithmetic overflow",
+	"Bound range exception",
+	"Illegal instruction error",
+	"Device not available error",
+	"Double fault",
+	"Coprocessor segment overrun",
+	"Invalid TSS error",
+	"Segment not present error",
+	"Stack segment fault",
+	"General protection fault",
+	"Page fault",
+	"Reserved interrupt 15",
+	"Floating point exception",
+	"Alignment check exception",
+	"Machine check exception",
+	"SIMD floating point exception",
+	"Virtualization exception",
+	"Control protection exception",
+	"Reserved interrupt 22",
+	"Reserved interrupt 23",
+	"Reserved interrupt 24",
+	"Reserved interrupt 25",
+	"Reserved interrupt 26",
+	"Reserved interrupt 27",
+	"Hypervisor injection exception",
+	"VMM communication exception",
+	"Security exception",
+	"Reserved interrupt 31",
+};
+
+static struct {
+	tst_interrupt_callback func;
+	void *userdata;
+} intr_handlers[INTERRUPT_COUNT];
+
+extern const uintptr_t kvm_intr_stubs[INTERRUPT_COUNT];
+
+void kvm_set_segment_descriptor(struct segment_descriptor *dst,
+	uint64_t baseaddr, uint32_t limit, unsigned int flags)
+{
+	if (limit >> 20)
+		tst_brk(TBROK, "Segment limit out of range");
+
+	dst->limit_lo = limit & 0xffff;
+	dst->limit_hi = limit >> 16;
+	dst->baseaddr_lo = baseaddr & 0xffffff;
+	dst->baseaddr_hi = (baseaddr >> 24) & 0xff;
+	dst->flags_lo = flags & 0xff;
+	dst->flags_hi = (flags >> 8) & 0xf;
+
+#ifdef __x86_64__
+	/* System descriptors are 16 bytes wide in 64-bit mode */
+	if (!(flags & SEGFLAG_NSYSTEM)) {
+		struct segment_descriptor64 *dst64 = (void *)dst;
+
+		dst64->baseaddr_hi = baseaddr >> 24;
+		dst64->reserved = 0;
+	}
+#endif
+}
+
+static void set_intr_gate(unsigned int vector, uintptr_t handler)
+{
+	struct intr_descriptor *gate = kvm_idt + vector;
+
+	gate->offset_lo = handler & 0xffff;
+	gate->selector = KVM_CS64_SELECTOR;
+	gate->ist = 0;
+	gate->flags = SEGTYPE_INTR_GATE | SEGFLAG_PRESENT;
+#ifdef __x86_64__
+	gate->offset_hi = handler >> 16;
+	gate->padding = 0;
+#else
+	gate->offset_hi = handler >> 16;
+#endif
+}
+
+void kvm_init_arch(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < INTERRUPT_COUNT; i++)
+		set_intr_gate(i, kvm_intr_stubs[i]);
+
+#ifdef __x86_64__
+	/* TR already holds this TSS (the host loaded it), hence busy */
+	kvm_set_segment_descriptor(kvm_gdt + KVM_TSS_SELECTOR / 8,
+		(uintptr_t)&kvm_tss, sizeof(kvm_tss) - 1,
+		SEGTYPE_TSS_BUSY | SEGFLAG_PRESENT);
+#endif
+}
+
+void tst_set_interrupt_callback(unsigned int vector,
+	tst_interrupt_callback func, void *userdata)
+{
+	if (vector >= INTERRUPT_COUNT)
+		tst_brk(TBROK, "Set interrupt callback: vector %u out of range",
+			vector);
+
+	intr_handlers[vector].func = func;
+	intr_handlers[vector].userdata = userdata;
+}
+
+uintptr_t kvm_get_interrupt_ip(const struct kvm_interrupt_frame *ifrm)
+{
+	return ifrm->eip;
+}
+
+/* Called by the interrupt stubs in the bootstrap */
+void tst_handle_interrupt(struct kvm_interrupt_frame *ifrm, long vector,
+	unsigned long errcode)
+{
+	static int nesting;
+	struct kvm_cregs cregs;
+
+	if (nesting++ == 0 && vector < INTERRUPT_COUNT &&
+	    intr_handlers[vector].func &&
+	    !intr_handlers[vector].func(intr_handlers[vector].userdata, ifrm,
+					 errcode)) {
+		nesting--;
+		return;
+	}
+
+	if (nesting > 2) {
+		/* Reporting itself faults: stop without formatting anything */
+		tst_brk(TBROK, "Nested exceptions while handling an exception");
+	}
+
+	if (vector == INTR_PAGE_FAULT) {
+		kvm_read_cregs(&cregs);
+		tst_brk(TBROK, "Unhandled interrupt %ld (%s), error code 0x%lx, "
+			"RIP=0x%lx, CR2=0x%lx", vector,
+			tst_interrupt_names[vector], errcode,
+			(unsigned long)ifrm->eip, cregs.cr2);
+	}
+
+	tst_brk(TBROK, "Unhandled interrupt %ld (%s), error code 0x%lx, RIP=0x%lx",
+		vector, vector < INTERRUPT_COUNT ?
+			tst_interrupt_names[vector] : "unknown",
+		errcode, (unsigned long)ifrm->eip);
+}
+
+uintptr_t kvm_get_page_address_pae(const struct page_table_entry_pae *entry)
+{
+	if (!entry->present)
+		return 0;
+
+	return entry->address << 12;
+}
+
+void kvm_get_cpuid(unsigned int eax, unsigned int ecx, struct kvm_cpuid *buf)
+{
+	__asm__ volatile("cpuid"
+		: "=a" (buf->eax), "=b" (buf->ebx), "=c" (buf->ecx),
+		  "=d" (buf->edx)
+		: "0" (eax), "2" (ecx));
+}
+
+void kvm_read_cregs(struct kvm_cregs *buf)
+{
+	__asm__ volatile("mov %%cr0, %0" : "=r" (buf->cr0));
+	__asm__ volatile("mov %%cr2, %0" : "=r" (buf->cr2));
+	__asm__ volatile("mov %%cr3, %0" : "=r" (buf->cr3));
+	__asm__ volatile("mov %%cr4, %0" : "=r" (buf->cr4));
+}
+
+void kvm_read_sregs(struct kvm_sregs *buf)
+{
+	__asm__ volatile("mov %%cs, %0" : "=r" (buf->cs));
+	__asm__ volatile("mov %%ds, %0" : "=r" (buf->ds));
+	__asm__ volatile("mov %%es, %0" : "=r" (buf->es));
+	__asm__ volatile("mov %%fs, %0" : "=r" (buf->fs));
+	__asm__ volatile("mov %%gs, %0" : "=r" (buf->gs));
+	__asm__ volatile("mov %%ss, %0" : "=r" (buf->ss));
+}
+
+uint64_t kvm_rdmsr(unsigned int msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a" (lo), "=d" (hi) : "c" (msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+void kvm_wrmsr(unsigned int msr, uint64_t value)
+{
+	__asm__ volatile("wrmsr"
+		: : "c" (msr), "a" ((uint32_t)value), "d" ((uint32_t)(value >> 32)));
+}
+
+void kvm_set_cr0(unsigned long val)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r" (val) : "memory");
+}
+
+void kvm_set_cr3(unsigned long val)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r" (val) : "memory");
+}
+
+void kvm_set_cr4(unsigned long val)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r" (val) : "memory");
+}

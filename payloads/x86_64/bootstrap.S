@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86_64 entry and interrupt stubs. The host has already put the vCPU in
+ * 64-bit mode with paging on (page tables at kvm_pagetable_pages, built by
+ * the host), our GDT, IDT and TSS loaded and RSP at kvm_stack_top, so there
+ * is no 16/32-bit code to run: that code is emulated and slow on some KVMs.
+ */
+#include "kvm_abi.h"
+
+.code64
+.section .text.entry, "ax"
+.global kvm_start
+kvm_start:
+	xor %ebp, %ebp		/* end of the frame-pointer chain */
+	call kvm_init_guest
+	call main
+	call kvm_exit
+
+.text
+.global kvm_yield
+kvm_yield:
+	hlt
+	ret
+
+/* One stub per CPU exception: push a dummy error code where the CPU pushes
+ * none, so every frame has the same shape, then the vector number. */
+.macro intr_stub vector, has_errcode=0
+.align 16
+kvm_intr_\vector:
+.if \has_errcode == 0
+	pushq $0
+.endif
+	pushq $\vector
+	jmp kvm_intr_common
+.endm
+
+.irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
+	intr_stub \v
+.endr
+.irp v, 8,10,11,12,13,14,17,21,29,30
+	intr_stub \v, 1
+.endr
+
+kvm_intr_common:
+	/* The CPU aligned RSP to 16 before its 5-word frame; with the error
+	 * code, vector and these 15 registers the C call stays aligned. */
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	lea 136(%rsp), %rdi	/* struct kvm_interrupt_frame * */
+	mov 120(%rsp), %rsi	/* vector */
+	mov 128(%rsp), %rdx	/* error code */
+	call tst_handle_interrupt
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+	add $16, %rsp		/* vector and error code */
+	iretq
+
+/* Handler addresses for kvm_init_interrupts(), indexed by vector. */
+.section .rodata
+.global kvm_intr_stubs
+.align 8
+kvm_intr_stubs:
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad kvm_intr_\v
+.endr
+
+/* The stack and the page-table pages the host fills in. */
+.section .bss.boot, "aw", @nobits
+.align PAGESIZE
+.global kvm_pagetable_pages
+kvm_pagetable_pages:
+	.skip KVM_PAGETABLE_PAGES * PAGESIZE
+.global kvm_stack_bottom
+kvm_stack_bottom:
+	.skip KVM_STACK_SIZE
+.global kvm_stack_top
+kvm_stack_top:

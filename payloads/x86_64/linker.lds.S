@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* x86_64 payload layout: a flat image loaded at VM_KERNEL_BASEADDR. */
+#include "kvm_abi.h"
+
+OUTPUT_FORMAT(elf64-x86-64)
+OUTPUT_ARCH(i386:x86-64)
+ENTRY(kvm_start)
+
+SECTIONS
+{
+	. = VM_KERNEL_BASEADDR;
+
+	/* struct kvm_boot_header: the host reads it to boot the payload. */
+	.boot_header : {
+		LONG(KVM_BOOT_MAGIC)
+		SHORT(KVM_BOOT_ABI_VERSION)
+		SHORT(KVM_ARCH_X86_64)
+		QUAD(kvm_start)
+		QUAD(kvm_stack_top)
+		QUAD(kvm_pagetable_pages)
+		QUAD(kvm_gdt)
+		QUAD(kvm_idt)
+		QUAD(kvm_tss)
+		QUAD(kvm_image_end)
+	}
+
+	.text : {
+		*(.text.entry)
+		*(.text .text.*)
+	}
+
+	.rodata : {
+		*(.rodata .rodata.*)
+	}
+
+	.data : {
+		*(.data .data.*)
+	}
+
+	/* Guest RAM starts zeroed, so .bss needs no bytes in the image. */
+	.bss (NOLOAD) : {
+		*(.bss.boot)
+		*(.bss .bss.* COMMON)
+	}
+
+	. = ALIGN(PAGESIZE);
+	kvm_image_end = .;
+
+	/DISCARD/ : {
+		*(.note .note.* .comment .eh_frame .eh_frame_hdr)
+	}
+}
