@@ -114,10 +114,10 @@ $(foreach arch,$(ARCHES),$(eval $(call ARCH_RULES,$(arch))))
 
 # The C reference run loop the benchmark compares the host loop against.
 bench: $(BUILD)/bench/librunloop_ref.so
-$(BUILD)/bench/librunloop_ref.so: bench/runloop_ref.c
+$(BUILD)/bench/librunloop_ref.so: bench/runloop_ref.c $(ABI_H)
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -Wall -shared -fPIC -o $@ $<
+	$(Q)$(CC) -O2 -Wall -Werror -shared -fPIC -I$(BUILD)/include -o $@ $<
 
 clean:
 	rm -rf $(BUILD)

@@ -13,7 +13,7 @@ import struct
 from ..kvm.structs import kvm_segment
 from .guest_abi import (KVM_CS64_SELECTOR, KVM_DS_SELECTOR, KVM_GDT_SIZE,
                         KVM_IDT_SIZE, KVM_PAGETABLE_PAGES,
-                        KVM_RESULT_BASEADDR, KVM_TSS_SELECTOR, PAGESIZE)
+                        KVM_RESULT_BASEADDR, KVM_TSS_SELECTOR, KVM_PAGE_SIZE)
 
 PTE_PRESENT = 1 << 0
 PTE_WRITABLE = 1 << 1
@@ -38,15 +38,15 @@ def x86_64_page_tables(base):
     PML4, PDPT, two page directories of 2 MiB pages for 0-2 GiB, and a page
     directory and page table that map only the result page."""
     pml4, pdpt, pd_low, pd_high, pt_result = (
-        base + page * PAGESIZE for page in (0, 1, 2, 4, 5))
-    tables = bytearray(KVM_PAGETABLE_PAGES * PAGESIZE)
+        base + page * KVM_PAGE_SIZE for page in (0, 1, 2, 4, 5))
+    tables = bytearray(KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE)
 
     def entry(table, index, value):
         struct.pack_into("<Q", tables, table - base + 8 * index, value)
 
     entry(pml4, 0, pdpt | PTE_TABLE)
     entry(pdpt, 0, pd_low | PTE_TABLE)
-    entry(pdpt, 1, (pd_low + PAGESIZE) | PTE_TABLE)
+    entry(pdpt, 1, (pd_low + KVM_PAGE_SIZE) | PTE_TABLE)
     entry(pdpt, 3, pd_high | PTE_TABLE)
     struct.pack_into("<1024Q", tables, pd_low - base,
                      *((i << 21) | PTE_TABLE | PTE_LARGE for i in range(1024)))
@@ -79,7 +79,7 @@ def boot_x86_64(vcpu, ram, header, cpuid):
     """Enter 64-bit mode at the payload's entry point. ram is the memoryview
     of slot 0 (guest-physical 0), the payload already copied in."""
     base = header.pagetable
-    ram[base:base + KVM_PAGETABLE_PAGES * PAGESIZE] = x86_64_page_tables(base)
+    ram[base:base + KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE] = x86_64_page_tables(base)
 
     def gdt_segment(selector):
         raw, = struct.unpack_from("<Q", ram, header.gdt + selector)

@@ -92,10 +92,10 @@ kvm_intr_stubs:
 
 /* The stack and the page-table pages the host fills in. */
 .section .bss.boot, "aw", @nobits
-.align PAGESIZE
+.align KVM_PAGE_SIZE
 .global kvm_pagetable_pages
 kvm_pagetable_pages:
-	.skip KVM_PAGETABLE_PAGES * PAGESIZE
+	.skip KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE
 .global kvm_stack_bottom
 kvm_stack_bottom:
 	.skip KVM_STACK_SIZE

@@ -43,7 +43,7 @@ SECTIONS
 		*(.bss .bss.* COMMON)
 	}
 
-	. = ALIGN(PAGESIZE);
+	. = ALIGN(KVM_PAGE_SIZE);
 	kvm_image_end = .;
 
 	/DISCARD/ : {

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Shared fixtures: the payloads are built once per session with the
+project's Makefile, and tests run the real CLI on real KVM."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(REPO, "build")
+
+
+def kvm_usable():
+    return os.access("/dev/kvm", os.R_OK | os.W_OK)
+
+
+needs_kvm = pytest.mark.skipif(not kvm_usable(), reason="/dev/kvm not usable")
+
+
+@pytest.fixture(scope="session")
+def build_dir():
+    """Build every payload (tests, test-suite payloads, bench) once."""
+    subprocess.run(["make", "-s", "-C", REPO, f"BUILD={BUILD}"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return BUILD
+
+
+class LtpRun:
+    """What one `ltpkvm` run printed, with its exit status."""
+
+    def __init__(self, proc):
+        self.status = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.output = proc.stdout + proc.stderr
+
+    def results(self):
+        """(file, line, type, message) of each result line."""
+        found = []
+        for line in self.output.splitlines():
+            parts = line.split(": ", 2)
+            if len(parts) == 3 and ":" in parts[0]:
+                file, _, lineno = parts[0].rpartition(":")
+                found.append((file, lineno, parts[1], parts[2]))
+        return found
+
+    def summary(self):
+        """The Summary block as a dict, or None when it is missing."""
+        lines = self.output.splitlines()
+        if "Summary:" not in lines:
+            return None
+        start = lines.index("Summary:") + 1
+        return {key: int(value) for key, value in
+                (line.split() for line in lines[start:start + 5])}
+
+
+@pytest.fixture
+def ltpkvm(build_dir):
+    """ltpkvm(*args, suite=False): run the CLI; suite=True runs the
+    test-suite payloads (tests/payloads) instead of the shipped tests."""
+    def run(*args, suite=False, env=None, timeout=60):
+        environ = dict(os.environ, LTP_COLORIZE_OUTPUT="n")
+        environ["LTPKVM_PAYLOAD_DIR"] = os.path.join(
+            build_dir, "tests" if suite else "payloads")
+        environ.update(env or {})
+        proc = subprocess.run([sys.executable, "-m", "ltpkvm", *args],
+                              cwd=REPO, env=environ, capture_output=True,
+                              text=True, timeout=timeout)
+        return LtpRun(proc)
+    return run
