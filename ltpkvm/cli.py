@@ -3,6 +3,7 @@
 import click
 
 from . import __version__
+from .host.errors import caller_location
 from .host.guest_abi import TBROK
 from .ltp import catalog
 from .ltp.reporter import Reporter
@@ -12,7 +13,7 @@ from .ltp.runner import run_test
 def _broken_without_running(message):
     """A run that cannot start still ends as LTP's do: TBROK and Summary."""
     reporter = Reporter()
-    reporter.result("ltpkvm", 0, TBROK, message)
+    reporter.result(*caller_location(), TBROK, message)
     reporter.summary()
     raise SystemExit(reporter.exit_status())
 

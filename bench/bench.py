@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""ltpkvm benchmark: two figures, each against a reference and a target.
+
+1. boot: wall time of the whole command `python3 -m ltpkvm run
+   kvm_pagefault01` (interpreter start, imports, VM boot, verdict), against
+   LTP's own C harness running the same test on this machine (2.42 s, median
+   of 5, /work/shared/reference/FACTS.md section 3). Target: <= 0.3 s.
+   A breakdown line shows what interpreter start and imports alone cost.
+2. run loop: the host's cost per VM exit in KvmInstance.run_instance(),
+   against the least a C host must do (bench/runloop_ref.c, KVM_RUN + two
+   checks) driving the same guest (bench_yield: 100000 kvm_yield() HLT
+   exits). The guest's own time is in both, so the ratio shows the Python
+   overhead. Target: ratio <= 1.25.
+
+Run from anywhere: `python3 bench/bench.py` (it runs `make -s` first).
+Exits 1 if a target is missed, unless --no-check.
+"""
+import argparse
+import ctypes
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+C_HARNESS_S = 2.42       # LTP's C kvm_pagefault01 here, FACTS.md section 3
+BOOT_TARGET_S = 0.300
+LOOP_TARGET_RATIO = 1.25
+YIELD_PAYLOAD = "build/tests/x86_64/bench_yield.bin"
+REF_LIB = "build/bench/librunloop_ref.so"
+
+
+def wall(cmd, env):
+    """Wall time of one subprocess run; it must exit 0."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if proc.returncode:
+        sys.exit(f"bench: {' '.join(cmd)} exited {proc.returncode}")
+    return elapsed
+
+
+def timed_median(cmd, env, runs):
+    wall(cmd, env)  # warm-up: page cache, KVM module state
+    times = [wall(cmd, env) for _ in range(runs)]
+    return statistics.median(times), min(times), max(times)
+
+
+def verdict(ok, check):
+    return "OK" if ok else ("MISSED" if check else "missed")
+
+
+def bench_boot(runs, check):
+    env = dict(os.environ, LTP_COLORIZE_OUTPUT="n")
+    med, lo, hi = timed_median(
+        ["python3", "-m", "ltpkvm", "run", "kvm_pagefault01"], env, runs)
+    ok = med <= BOOT_TARGET_S
+    print(f"boot: ltpkvm run kvm_pagefault01 median {med:.3f} s "
+          f"(min {lo:.3f}, max {hi:.3f}, {runs} runs) | LTP C harness "
+          f"{C_HARNESS_S:.2f} s | ratio {med / C_HARNESS_S:.3f} | "
+          f"target <= {BOOT_TARGET_S:.3f} s: {verdict(ok, check)}")
+    # Where the time goes: `python3` as found in PATH (maybe a launcher
+    # script such as a pyenv shim), the interpreter itself, and the imports.
+    bare = timed_median(["python3", "-c", "pass"], env, runs)[0]
+    direct = timed_median([sys.executable, "-c", "pass"], env, runs)[0]
+    imp = timed_median(["python3", "-c", "import ltpkvm.cli"], env, runs)[0]
+    print(f"  breakdown: python3 -c pass {bare:.3f} s ({sys.executable} "
+          f"directly {direct:.3f} s) | python3 -c 'import ltpkvm.cli' "
+          f"{imp:.3f} s | the rest (boot, run, verdict) {med - imp:.3f} s")
+    return ok
+
+
+def cpu_seconds():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime, ru.ru_stime
+
+
+def one_loop(lib, use_c):
+    """Run bench_yield once on a fresh VM: (seconds, exits or None, cpu)."""
+    from ltpkvm.host.errors import NullSink
+    from ltpkvm.host.instance import KvmInstance
+    from ltpkvm.host.payload import Payload
+    from ltpkvm.kvm import KvmSystem
+
+    system = KvmSystem()
+    inst = KvmInstance(system, Payload(os.path.join(ROOT, YIELD_PAYLOAD)),
+                       NullSink())
+    try:
+        args = (inst.vcpu.fd, ctypes.addressof(inst.vcpu.run),
+                ctypes.addressof(inst.result))
+        cpu0 = cpu_seconds()
+        start = time.perf_counter()
+        exits = lib.ltpkvm_ref_run(*args) if use_c else inst.run_instance()
+        elapsed = time.perf_counter() - start
+        cpu1 = cpu_seconds()
+    finally:
+        inst.destroy_instance()
+        system.close()
+    if use_c and exits < 0:
+        sys.exit(f"bench: ltpkvm_ref_run failed: {exits}")
+    return elapsed, exits if use_c else None, (cpu1[0] - cpu0[0],
+                                               cpu1[1] - cpu0[1])
+
+
+def bench_loop(pairs, check):
+    sys.path.insert(0, ROOT)
+    lib = ctypes.CDLL(os.path.join(ROOT, REF_LIB))
+    lib.ltpkvm_ref_run.restype = ctypes.c_long
+    lib.ltpkvm_ref_run.argtypes = (ctypes.c_int, ctypes.c_void_p,
+                                   ctypes.c_void_p)
+    one_loop(lib, True)  # warm-up pair
+    one_loop(lib, False)
+    c_runs, py_runs = [], []
+    for _ in range(pairs):
+        c_runs.append(one_loop(lib, True))
+        py_runs.append(one_loop(lib, False))
+    exits = c_runs[0][1]
+    if any(r[1] != exits for r in c_runs):
+        sys.exit(f"bench: exit counts differ: {[r[1] for r in c_runs]}")
+    c_us = statistics.median(r[0] for r in c_runs) / exits * 1e6
+    py_us = statistics.median(r[0] for r in py_runs) / exits * 1e6
+    ratio = py_us / c_us
+    ok = ratio <= LOOP_TARGET_RATIO
+    print(f"run loop: python {py_us:.2f} us/exit | C reference {c_us:.2f} "
+          f"us/exit | ratio {ratio:.2f} | target <= {LOOP_TARGET_RATIO:.2f}: "
+          f"{verdict(ok, check)}")
+    for name, runs in (("python", py_runs), ("C", c_runs)):
+        user = statistics.median(r[2][0] for r in runs) / exits * 1e6
+        system = statistics.median(r[2][1] for r in runs) / exits * 1e6
+        print(f"  cpu {name}: user {user:.2f} + sys {system:.2f} us/exit "
+              f"({exits} exits, median of {pairs} runs)")
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=11,
+                        help="boot runs (after one warm-up); default 11")
+    parser.add_argument("--pairs", type=int, default=7,
+                        help="C/Python run-loop pairs (after a warm-up pair)")
+    parser.add_argument("--quick", action="store_true",
+                        help="3 boot runs and 3 run-loop pairs")
+    parser.add_argument("--no-check", action="store_true",
+                        help="only print; exit 0 even if a target is missed")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.pairs = 3, 3
+    if args.runs < 1 or args.pairs < 1:
+        parser.error("--runs and --pairs must be at least 1")
+    subprocess.run(["make", "-s"], cwd=ROOT, check=True)
+    check = not args.no_check
+    ok = bench_boot(args.runs, check)
+    ok = bench_loop(args.pairs, check) and ok
+    return 0 if ok or not check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
