@@ -96,6 +96,7 @@ kvm_intr_stubs:
 .global kvm_pagetable_pages
 kvm_pagetable_pages:
 	.skip KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE
+	.size kvm_pagetable_pages, KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE
 .global kvm_stack_bottom
 kvm_stack_bottom:
 	.skip KVM_STACK_SIZE
