@@ -15,7 +15,7 @@ def caller_location(depth=1):
     return os.path.basename(frame.f_code.co_filename), frame.f_lineno
 
 
-class TestAbort(Exception):
+class AbortTest(Exception):
     """tst_brk(): the test cannot go on; ttype is the result to report."""
 
     def __init__(self, ttype, message, file=None, lineno=None):
@@ -29,9 +29,9 @@ class TestAbort(Exception):
 
 
 def tst_brk(ttype, message):
-    """Raise TestAbort located at the caller."""
+    """Raise AbortTest located at the caller."""
     file, lineno = caller_location()
-    raise TestAbort(ttype, message, file, lineno)
+    raise AbortTest(ttype, message, file, lineno)
 
 
 class NullSink:

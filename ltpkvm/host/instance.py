@@ -8,7 +8,7 @@ import struct
 
 from ..kvm import KvmError, KvmSystem
 from ..kvm import constants as kc
-from .errors import TestAbort, host_res, tst_brk
+from .errors import AbortTest, host_res, tst_brk
 from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
                         KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE,
                         MAX_KVM_MEMSLOTS, MIN_FREE_RAM, TBROK, TCONF,
@@ -201,7 +201,7 @@ class KvmInstance:
                     f"message: {message})")
         file, lineno = printable(name), result.lineno
         if value == TBROK:
-            raise TestAbort(TBROK, message, file, lineno)
+            raise AbortTest(TBROK, message, file, lineno)
         self.sink.result(file, lineno, value, message)
 
     def _unexpected_exit(self):

@@ -3,7 +3,7 @@
 cleanup, then the Summary block and the exit status."""
 import traceback
 
-from ..host.errors import TestAbort
+from ..host.errors import AbortTest
 from ..host.guest_abi import TBROK
 from ..host.instance import KvmTest
 
@@ -33,8 +33,8 @@ def run_test(payload_path, reporter, iterations=1, debug=False):
             before = reporter.counts()
             test.run()
             if reporter.counts() == before:
-                raise TestAbort(TBROK, "Test haven't reported results!")
-    except TestAbort as exc:
+                raise AbortTest(TBROK, "Test haven't reported results!")
+    except AbortTest as exc:
         _report_abort(reporter, exc)
     except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
         _report_crash(reporter, exc, debug)
