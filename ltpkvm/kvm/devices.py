@@ -25,6 +25,9 @@ class KvmError(OSError):
         super().__init__(err, f"{operation} failed: {name} ({os.strerror(err)})")
         self.operation = operation
 
+    def __str__(self):
+        return self.strerror
+
 
 def _ioctl(fd, request, arg=0):
     try:

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The command line as users and scripts meet it."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, LtpRun, needs_kvm
+
+SUMMARY_BROKEN = {"passed": 0, "failed": 0, "broken": 1, "skipped": 0,
+                  "warnings": 0}
+
+
+def test_unknown_test_suggests_close_names(ltpkvm):
+    run = ltpkvm("run", "kvm_pagefualt01")
+    assert run.status == 2
+    assert run.results() == [("cli.py", run.results()[0][1], "TBROK",
+                              "Unknown test 'kvm_pagefualt01'; did you mean: "
+                              "kvm_pagefault01?")]
+    assert run.summary() == SUMMARY_BROKEN
+
+
+def test_usage_error_is_tbrok_with_summary(ltpkvm):
+    run = ltpkvm("run", "-i", "many", "kvm_pagefault01")
+    assert run.status == 2
+    assert "TBROK: Invalid value for '-i'" in run.output
+    assert run.summary() == SUMMARY_BROKEN
+    assert "Traceback" not in run.output
+
+
+def test_no_payloads_built_is_a_clear_tbrok(ltpkvm, tmp_path):
+    run = ltpkvm("run", "kvm_pagefault01",
+                 env={"LTPKVM_PAYLOAD_DIR": str(tmp_path)})
+    assert run.status == 2
+    assert "No built tests in" in run.output
+
+
+def test_list_and_version(ltpkvm):
+    assert "kvm_pagefault01" in ltpkvm("list").stdout.split()
+    version = ltpkvm("-V")
+    assert version.status == 0 and "ltpkvm" in version.stdout
+
+
+@needs_kvm
+@pytest.mark.parametrize("setting, coloured", [("y", True), ("1", True),
+                                               ("n", False), ("0", False)])
+def test_colour_follows_ltp_colorize_output(ltpkvm, setting, coloured):
+    run = ltpkvm("run", "kvm_pagefault01",
+                 env={"LTP_COLORIZE_OUTPUT": setting})
+    assert ("\033[1;32mTPASS: \033[0m" in run.output) == coloured
+    assert ("\033[" in run.output) == coloured
+
+
+def _isolated_dev(script):
+    """Run ltpkvm in a mount namespace whose /dev is prepared by script."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("needs root and unshare")
+    command = (f"mount -t tmpfs none /dev && {script} "
+               f"{sys.executable} -m ltpkvm run kvm_pagefault01")
+    proc = subprocess.run(["unshare", "--mount", "sh", "-c", command],
+                          cwd=REPO, capture_output=True, text=True,
+                          env=dict(os.environ, LTP_COLORIZE_OUTPUT="n"))
+    return LtpRun(proc)
+
+
+def test_missing_dev_kvm_is_tconf(build_dir):
+    run = _isolated_dev("")
+    assert run.status == 32, run.output
+    assert "TCONF: KVM is not available: open(/dev/kvm) failed: ENOENT" \
+        in run.output
+    assert run.summary()["skipped"] == 1
+
+
+def test_dev_kvm_without_permission_is_tconf(build_dir):
+    run = _isolated_dev(
+        "mknod -m 600 /dev/kvm c 10 232 && chown 1 /dev/kvm && "
+        "setpriv --bounding-set=-dac_override,-dac_read_search")
+    assert run.status == 32, run.output
+    assert "open(/dev/kvm) failed: EACCES" in run.output
+
+
+def test_python_dash_m_and_console_script_agree(ltpkvm):
+    assert ltpkvm("list").stdout == subprocess.run(
+        [sys.executable, "-c", "from ltpkvm.cli import main; main()", "list"],
+        cwd=REPO, capture_output=True, text=True,
+        env=dict(os.environ, LTPKVM_PAYLOAD_DIR=os.path.join(
+            REPO, "build", "payloads"))).stdout
