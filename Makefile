@@ -5,6 +5,8 @@
 # each arch in ARCHES, out of tree in $(BUILD). `make V=1` shows commands.
 
 BUILD ?= build
+# Where the tests' sources are (payloads/ in this tree).
+TESTS_DIR ?= payloads
 ARCHES ?= x86_64
 CC ?= gcc
 LD ?= ld
@@ -40,7 +42,7 @@ CFLAGS_x86_64 := -m64
 LDEMU_x86_64 := elf_x86_64
 
 LIB_SRCS := $(wildcard payloads/lib/*.c)
-TEST_SRCS := $(wildcard payloads/*.c)
+TEST_SRCS := $(wildcard $(TESTS_DIR)/*.c)
 SUITE_SRCS := $(wildcard tests/payloads/*.c)
 TEST_NAMES := $(basename $(notdir $(TEST_SRCS)))
 SUITE_NAMES := $(basename $(notdir $(SUITE_SRCS)))
@@ -80,7 +82,7 @@ $$(LDS_$(1)): payloads/$(1)/linker.lds.S $(ABI_H)
 
 # A test that does not compile for this arch becomes a TCONF payload, so
 # one arch's gap never breaks the build; the compiler's message is shown.
-$$(OBJ_$(1))/payloads/%.o: payloads/%.c $(ABI_H)
+$$(OBJ_$(1))/payloads/%.o: $(TESTS_DIR)/%.c $(ABI_H)
 	@mkdir -p $$(@D)
 	$$(call msg,CC,$$@)
 	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) $$(FILE_MACRO) -c $$< -o $$@ \
