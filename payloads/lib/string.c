@@ -2,23 +2,35 @@
 /*
  * Freestanding string/memory functions for ltpkvm guest payloads.
  *
- * Plain byte loops: guest payloads are tiny and correctness matters more
- * than speed.  GCC may recognise a byte loop as memset/memcpy and replace
- * it with a call to that very function, which would recurse forever here.
- * The Makefile passes -fno-tree-loop-distribute-patterns to prevent this;
- * as a second line of defence, memset() and memcpy() store through
- * volatile pointers so the loops can never be turned into library calls.
+ * memset() and memcpy() use the x86 string instructions: each guest loop
+ * iteration can be costly under some KVMs (measured under kvm_pvm: clearing
+ * 4 KiB takes ~11 ms with a byte loop, ~0.5 ms with rep stos), and GCC can
+ * not turn them back into calls to memset()/memcpy() themselves. The other
+ * functions are plain loops; the Makefile passes
+ * -fno-tree-loop-distribute-patterns so that GCC never rewrites a loop into
+ * a call to the function it is part of.
  */
 
 #include "kvm_guest.h"
 
+#ifdef __x86_64__
+# define REP_STOS_WORD "rep stosq"
+# define REP_MOVS_WORD "rep movsq"
+#else
+# define REP_STOS_WORD "rep stosl"
+# define REP_MOVS_WORD "rep movsl"
+#endif
+
 void *memset(void *dest, int val, size_t size)
 {
-	volatile unsigned char *d = dest;
+	void *d = dest;
+	size_t words = size / sizeof(long), rest = size % sizeof(long);
+	unsigned long fill = (unsigned char)val * (~0UL / 0xff);
 
-	while (size--)
-		*d++ = (unsigned char)val;
-
+	__asm__ volatile(REP_STOS_WORD
+		: "+D" (d), "+c" (words) : "a" (fill) : "memory");
+	__asm__ volatile("rep stosb"
+		: "+D" (d), "+c" (rest) : "a" (fill) : "memory");
 	return dest;
 }
 
@@ -29,12 +41,14 @@ void *memzero(void *dest, size_t size)
 
 void *memcpy(void *dest, const void *src, size_t size)
 {
-	volatile unsigned char *d = dest;
-	const volatile unsigned char *s = src;
+	void *d = dest;
+	const void *s = src;
+	size_t words = size / sizeof(long), rest = size % sizeof(long);
 
-	while (size--)
-		*d++ = *s++;
-
+	__asm__ volatile(REP_MOVS_WORD
+		: "+D" (d), "+S" (s), "+c" (words) : : "memory");
+	__asm__ volatile("rep movsb"
+		: "+D" (d), "+S" (s), "+c" (rest) : : "memory");
 	return dest;
 }
 
