@@ -7,7 +7,7 @@
 BUILD ?= build
 # Where the tests' sources are (payloads/ in this tree).
 TESTS_DIR ?= payloads
-ARCHES ?= x86_64
+ARCHES ?= x86_64 i386
 CC ?= gcc
 LD ?= ld
 OBJCOPY ?= objcopy
@@ -40,6 +40,8 @@ LDFLAGS_GUEST := -nostdlib -static -z noexecstack -z max-page-size=4096 \
 
 CFLAGS_x86_64 := -m64
 LDEMU_x86_64 := elf_x86_64
+CFLAGS_i386 := -m32 -march=i686
+LDEMU_i386 := elf_i386
 
 LIB_SRCS := $(wildcard payloads/lib/*.c)
 TEST_SRCS := $(wildcard $(TESTS_DIR)/*.c)
@@ -54,6 +56,18 @@ $(ABI_H): $(ABI_SRC)
 	@mkdir -p $(@D)
 	$(call msg,GEN,$@)
 	$(Q)$(PYTHON) $(ABI_SRC) > $@.tmp && mv $@.tmp $@
+
+# Compile a test source $< for arch $(1); if it does not build, compile a
+# payload that reports TCONF instead.
+define compile_test
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) $(FILE_MACRO) -c $< -o $@ \
+	|| { echo "WARNING: $* cannot be built for $(1): it will report TCONF" >&2; \
+	     printf '#line 1 "%s.c"\n#include "kvm_test.h"\nTST_TEST_TCONF("%s cannot be built for %s");\n' \
+	         '$*' '$*' '$(1)' > $@.tconf.c && \
+	     $(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) -c $@.tconf.c -o $@; }
+endef
 
 # Per-arch rules: $(1) is the arch.
 define ARCH_RULES
@@ -75,26 +89,18 @@ $$(OBJ_$(1))/bootstrap.o: payloads/$(1)/bootstrap.S $(ABI_H)
 	$$(call msg,AS,$$@)
 	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) -c $$< -o $$@
 
-$$(LDS_$(1)): payloads/$(1)/linker.lds.S $(ABI_H)
+$$(LDS_$(1)): payloads/x86/linker.lds.S $(ABI_H)
 	@mkdir -p $$(@D)
 	$$(call msg,CPP,$$@)
-	$(Q)$(CC) -E -P -x assembler-with-cpp -I$(BUILD)/include $$< -o $$@
+	$(Q)$(CC) $(CFLAGS_$(1)) -Ui386 -E -P -x assembler-with-cpp -I$(BUILD)/include $$< -o $$@
 
 # A test that does not compile for this arch becomes a TCONF payload, so
 # one arch's gap never breaks the build; the compiler's message is shown.
 $$(OBJ_$(1))/payloads/%.o: $(TESTS_DIR)/%.c $(ABI_H)
-	@mkdir -p $$(@D)
-	$$(call msg,CC,$$@)
-	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) $$(FILE_MACRO) -c $$< -o $$@ \
-	|| { echo "WARNING: $$* cannot be built for $(1): it will report TCONF" >&2; \
-	     printf '#include "kvm_test.h"\nTST_TEST_TCONF("%s cannot be built for %s");\n' \
-	         '$$*' '$(1)' > $$@.tconf.c && \
-	     $(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) -c $$@.tconf.c -o $$@; }
+	$$(call compile_test,$(1))
 
 $$(OBJ_$(1))/tests/%.o: tests/payloads/%.c $(ABI_H)
-	@mkdir -p $$(@D)
-	$$(call msg,CC,$$@)
-	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) $$(FILE_MACRO) -c $$< -o $$@
+	$$(call compile_test,$(1))
 
 $(BUILD)/payloads/$(1)/%.elf: $$(OBJ_$(1))/payloads/%.o $$(LIB_OBJS_$(1)) $$(LDS_$(1))
 	@mkdir -p $$(@D)

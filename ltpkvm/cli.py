@@ -36,26 +36,31 @@ def main():
     real KVM virtual machine and reports like an LTP test."""
 
 
+ARCHES = ("x86_64", "i386")
+
+
 @main.command(cls=LtpCommand)
 @click.argument("name")
+@click.option("--arch", type=click.Choice(ARCHES), default=catalog.host_arch,
+              show_default="the host's", help="Payload architecture.")
 @click.option("-i", "iterations", type=click.IntRange(min=0), default=1,
               show_default=True, help="Run the test N times, each in a "
               "fresh VM.")
 @click.option("-D", "debug", is_flag=True, help="Debug output.")
-def run(name, iterations, debug):
+def run(name, arch, iterations, debug):
     """Run the test NAME and report like LTP (exit status per LTP)."""
-    names = catalog.test_names()
+    names = catalog.test_names(arch)
     if name not in names:
         if not names:
             _broken_without_running(
-                f"No built tests in {catalog.payload_dir()}: run 'make' in "
-                "the source tree or reinstall ltpkvm")
+                f"No built {arch} tests in {catalog.payload_dir()}: run "
+                "'make' in the source tree or reinstall ltpkvm")
         hint = catalog.close_matches(name, names)
         _broken_without_running(
             f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
                                         if hint else "; see 'ltpkvm list'"))
     reporter = Reporter(debug=debug)
-    raise SystemExit(run_test(catalog.payload_path(name), reporter,
+    raise SystemExit(run_test(catalog.payload_path(name, arch), reporter,
                               iterations, debug))
 
 

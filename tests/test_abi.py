@@ -91,7 +91,7 @@ def test_boot_header_points_at_the_guest_symbols(build_dir):
 @pytest.mark.parametrize("symbol, size", [
     ("kvm_gdt", 8 * guest_abi.KVM_GDT_SIZE),
     ("kvm_idt", 16 * guest_abi.KVM_IDT_SIZE),
-    ("kvm_tss", x86.TSS64_SIZE),
+    ("kvm_tss", x86.TSS_SIZE),
     ("kvm_pagetable_pages", guest_abi.KVM_PAGETABLE_PAGES
      * guest_abi.KVM_PAGE_SIZE),
 ])

@@ -34,7 +34,7 @@ def test_no_payloads_built_is_a_clear_tbrok(ltpkvm, tmp_path):
     run = ltpkvm("run", "kvm_pagefault01",
                  env={"LTPKVM_PAYLOAD_DIR": str(tmp_path)})
     assert run.status == 2
-    assert "No built tests in" in run.output
+    assert "No built x86_64 tests in" in run.output
 
 
 def test_list_and_version(ltpkvm):

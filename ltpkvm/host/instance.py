@@ -18,7 +18,7 @@ from .memory import GuardedBuffer, page_align_down, page_align_up
 from .payload import Payload
 from .results import (MAX_FILE_NAME, is_valid_result, printable,
                       read_c_string, read_message)
-from .x86 import boot_x86_64
+from .x86 import boot_x86, i386_paging_works
 
 MIB = 1024 * 1024
 _RESULT_SLOT = 1
@@ -91,9 +91,10 @@ class KvmInstance:
         self.vcpu = _kvm_call(self.vm.create_vcpu)
         self.cpuid = _kvm_call(get_cpuid, self.system)
         _kvm_call(self.vcpu.set_cpuid2, self.cpuid)
-        if payload.arch != "x86_64":
-            tst_brk(TBROK, f"Payload arch {payload.arch} is not supported")
-        _kvm_call(boot_x86_64, self.vcpu, ram, payload.header, self.cpuid)
+        long_mode = payload.arch == "x86_64"
+        self.paging = long_mode or i386_paging_works(self.system)
+        _kvm_call(boot_x86, self.vcpu, ram, payload.header, self.cpuid,
+                  long_mode, self.paging)
 
     def alloc_memory(self, slot, baseaddr, size, flags=0):
         """tst_kvm_alloc_memory(): a guarded, page-aligned host buffer

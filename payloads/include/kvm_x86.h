@@ -191,8 +191,13 @@ struct kvm_interrupt_frame {
 	uintptr_t eip, cs, eflags, esp, ss;
 };
 
-/* The top-level page table: PML4 on x86_64, NULL when paging is off */
-extern struct page_table_entry_pae *kvm_pagetable;
+/*
+ * The top-level page table: the PML4 on x86_64, the PAE PDPT on i386.
+ * Where KVM refuses paging outside 64-bit mode, i386 payloads run unpaged
+ * and a test that uses kvm_pagetable reports TCONF.
+ */
+struct page_table_entry_pae *kvm_get_pagetable(void);
+#define kvm_pagetable (kvm_get_pagetable())
 extern struct intr_descriptor kvm_idt[X86_INTR_COUNT];
 extern struct segment_descriptor kvm_gdt[KVM_GDT_SIZE];
 

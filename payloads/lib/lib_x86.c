@@ -26,6 +26,7 @@ struct segment_descriptor kvm_gdt[KVM_GDT_SIZE] = {
 struct intr_descriptor kvm_idt[X86_INTR_COUNT];
 
 #ifdef __x86_64__
+# define KVM_CS_SELECTOR KVM_CS64_SELECTOR
 struct kvm_tss {
 	uint32_t reserved;
 	uint64_t rsp[3];
@@ -34,14 +35,38 @@ struct kvm_tss {
 	uint64_t reserved3;
 	uint16_t reserved4;
 	uint16_t iomap_base;
-} __attribute__((packed)) kvm_tss = {
-	.iomap_base = sizeof(struct kvm_tss),	/* no I/O permission bitmap */
-};
+} __attribute__((packed));
+#else
+# define KVM_CS_SELECTOR KVM_CS32_SELECTOR
+struct kvm_tss {
+	uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2;
+	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t es, cs, ss, ds, fs, gs, ldt;
+	uint16_t trap;
+	uint16_t iomap_base;
+} __attribute__((packed));
 #endif
 
+/* The host loads TR with it before the first instruction */
+struct kvm_tss kvm_tss = {
+	.iomap_base = sizeof(struct kvm_tss),	/* no I/O permission bitmap */
+};
+
 extern char kvm_pagetable_pages[];
-struct page_table_entry_pae *kvm_pagetable =
-	(struct page_table_entry_pae *)kvm_pagetable_pages;
+
+struct page_table_entry_pae *kvm_get_pagetable(void)
+{
+	struct kvm_cregs cregs;
+
+	/* The host boots i386 payloads unpaged where KVM refuses 32-bit paging */
+	kvm_read_cregs(&cregs);
+	if (!(cregs.cr0 & CR0_PG)) {
+		tst_brk(TCONF, "This test needs paging, which this KVM does not "
+			"support outside 64-bit mode");
+	}
+
+	return (struct page_table_entry_pae *)kvm_pagetable_pages;
+}
 
 const char *tst_interrupt_names[INTERRUPT_COUNT] = {
 	"Division by zero",
@@ -114,14 +139,12 @@ static void set_intr_gate(unsigned int vector, uintptr_t handler)
 	struct intr_descriptor *gate = kvm_idt + vector;
 
 	gate->offset_lo = handler & 0xffff;
-	gate->selector = KVM_CS64_SELECTOR;
+	gate->selector = KVM_CS_SELECTOR;
 	gate->ist = 0;
 	gate->flags = SEGTYPE_INTR_GATE | SEGFLAG_PRESENT;
+	gate->offset_hi = handler >> 16;
 #ifdef __x86_64__
-	gate->offset_hi = handler >> 16;
 	gate->padding = 0;
-#else
-	gate->offset_hi = handler >> 16;
 #endif
 }
 
@@ -132,12 +155,10 @@ void kvm_init_arch(void)
 	for (i = 0; i < INTERRUPT_COUNT; i++)
 		set_intr_gate(i, kvm_intr_stubs[i]);
 
-#ifdef __x86_64__
 	/* TR already holds this TSS (the host loaded it), hence busy */
 	kvm_set_segment_descriptor(kvm_gdt + KVM_TSS_SELECTOR / 8,
 		(uintptr_t)&kvm_tss, sizeof(kvm_tss) - 1,
 		SEGTYPE_TSS_BUSY | SEGFLAG_PRESENT);
-#endif
 }
 
 void tst_set_interrupt_callback(unsigned int vector,

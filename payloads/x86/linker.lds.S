@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* x86_64 payload layout: a flat image loaded at VM_KERNEL_BASEADDR. */
+/*
+ * x86 payload layout (i386 and x86_64): a flat image loaded at
+ * VM_KERNEL_BASEADDR, starting with the boot header.
+ */
 #include "kvm_abi.h"
 
+#ifdef __x86_64__
 OUTPUT_FORMAT(elf64-x86-64)
 OUTPUT_ARCH(i386:x86-64)
+# define KVM_ARCH KVM_ARCH_X86_64
+#else
+OUTPUT_FORMAT(elf32-i386)
+OUTPUT_ARCH(i386)
+# define KVM_ARCH KVM_ARCH_I386
+#endif
 ENTRY(kvm_start)
 
 SECTIONS
@@ -14,7 +24,8 @@ SECTIONS
 	.boot_header : {
 		LONG(KVM_BOOT_MAGIC)
 		SHORT(KVM_BOOT_ABI_VERSION)
-		SHORT(KVM_ARCH_X86_64)
+		SHORT(KVM_ARCH)
+		/* QUAD zero-extends 32-bit addresses */
 		QUAD(kvm_start)
 		QUAD(kvm_stack_top)
 		QUAD(kvm_pagetable_pages)
