@@ -16,6 +16,9 @@ PYTHON ?= python3
 ifeq ($(V),1)
 Q :=
 msg = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+msg = @:
 else
 Q := @
 msg = @printf '  %-7s %s\n' $(1) $(2);
@@ -48,9 +51,21 @@ TEST_SRCS := $(wildcard $(TESTS_DIR)/*.c)
 SUITE_SRCS := $(wildcard tests/payloads/*.c)
 TEST_NAMES := $(basename $(notdir $(TEST_SRCS)))
 SUITE_NAMES := $(basename $(notdir $(SUITE_SRCS)))
+# Test definitions (metadata, host hooks) go beside the built payloads.
+TEST_DEFS := $(patsubst $(TESTS_DIR)/%,$(BUILD)/payloads/%,$(wildcard $(TESTS_DIR)/*.py))
+SUITE_DEFS := $(patsubst tests/payloads/%,$(BUILD)/tests/%,$(wildcard tests/payloads/*.py))
 
 .PHONY: all payloads suite bench clean
 all: payloads suite bench
+payloads: $(TEST_DEFS)
+suite: $(SUITE_DEFS)
+
+$(BUILD)/payloads/%.py: $(TESTS_DIR)/%.py
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+$(BUILD)/tests/%.py: tests/payloads/%.py
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
 
 $(ABI_H): $(ABI_SRC)
 	@mkdir -p $(@D)

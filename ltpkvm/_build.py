@@ -25,6 +25,8 @@ class BuildPyWithPayloads(build_py):
             os.makedirs(arch_dir, exist_ok=True)
             for path in (image, image[:-4] + ".elf"):
                 shutil.copy2(path, arch_dir)
+        for definition in glob.glob(os.path.join(build, "payloads", "*.py")):
+            shutil.copy2(definition, os.path.join(package, "payloads"))
         runtest = os.path.join(package, "runtest")
         os.makedirs(runtest, exist_ok=True)
         for path in glob.glob(os.path.join(SOURCE_DIR, "runtest", "*")):

@@ -3,7 +3,7 @@
 import click
 
 from . import __version__
-from .host.errors import caller_location
+from .host.errors import AbortTest, caller_location
 from .host.guest_abi import TBROK
 from .ltp import catalog
 from .ltp.reporter import Reporter
@@ -60,8 +60,16 @@ def run(name, arch, iterations, debug):
             f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
                                         if hint else "; see 'ltpkvm list'"))
     reporter = Reporter(debug=debug)
-    raise SystemExit(run_test(catalog.payload_path(name, arch), reporter,
-                              iterations, debug))
+    try:
+        definition = catalog.definition(name)
+    except AbortTest as exc:
+        definition = None
+        reporter.result(exc.file, exc.lineno, exc.ttype, exc.message)
+    if definition is None:
+        reporter.summary()
+        raise SystemExit(reporter.exit_status())
+    raise SystemExit(run_test(definition, catalog.payload_path(name, arch),
+                              arch, reporter, iterations, debug))
 
 
 @main.command("list")

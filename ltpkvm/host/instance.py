@@ -4,13 +4,15 @@ memory slots, the run loop that relays guest results, and the default
 setup/run/cleanup of a test."""
 import errno
 import fcntl
-import struct
+import signal
+import threading
+import time
 
 from ..kvm import KvmError, KvmSystem
 from ..kvm import constants as kc
 from .errors import AbortTest, host_res, tst_brk
 from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
-                        KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE,
+                        KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE, KVM_TSYNC,
                         MAX_KVM_MEMSLOTS, MIN_FREE_RAM, TBROK, TCONF,
                         TWARN,
                         VM_KERNEL_BASEADDR, tst_kvm_result)
@@ -27,6 +29,12 @@ _RESULT_SLOT = 1
 def get_cpuid(system):
     """tst_kvm_get_cpuid(): the vCPU features KVM supports."""
     return system.supported_cpuid()
+
+
+def install_kick_handler(signum=signal.SIGUSR1):
+    """A no-op handler for the signal that kicks a vCPU thread out of KVM_RUN
+    (the default action would end the process). Main thread only."""
+    signal.signal(signum, lambda *_: None)
 
 
 def validate_result(value):
@@ -57,6 +65,7 @@ class KvmInstance:
         self.sink = sink
         self.vm = self.vcpu = None
         self.ram = [None] * MAX_KVM_MEMSLOTS   # (region, GuardedBuffer)
+        self.vcpu_ended = threading.Event()
         try:
             self._create(ram_size)
         except BaseException:
@@ -85,7 +94,8 @@ class KvmInstance:
         result_page = self.alloc_memory(_RESULT_SLOT, KVM_RESULT_BASEADDR,
                                         KVM_RESULT_SIZE)
         self.result_page = result_page
-        self.result = tst_kvm_result.from_buffer(result_page)
+        self.result = tst_kvm_result.from_address(
+            self.ram[_RESULT_SLOT][1].address)
         self.result.result = KVM_TNONE
 
         self.vcpu = _kvm_call(self.vm.create_vcpu)
@@ -158,28 +168,66 @@ class KvmInstance:
 
     def run_instance(self, exp_errno=0):
         """tst_kvm_run_instance(): run the guest until it exits, relaying its
-        results; returns the last KVM_RUN result (-1 on exp_errno)."""
+        results; returns the last KVM_RUN result, or -1 when KVM_RUN failed
+        with exp_errno (EINTR for a vCPU thread the host interrupts)."""
         run = self.vcpu.run
         result = self.result
         fd = self.vcpu.fd
         ioctl = fcntl.ioctl
         kvm_run, exit_hlt = kc.KVM_RUN, kc.KVM_EXIT_HLT
+        self.vcpu_ended.clear()
+        try:
+            while True:
+                try:
+                    ret = ioctl(fd, kvm_run, 0)
+                except OSError as exc:
+                    run.immediate_exit = 0
+                    if exp_errno and exc.errno == exp_errno:
+                        return -1
+                    tst_brk(TBROK, str(KvmError("ioctl(KVM_RUN)", exc.errno)))
+                if run.exit_reason != exit_hlt:
+                    self._unexpected_exit()
+                value = result.result
+                if value == KVM_TNONE or value == KVM_TSYNC:
+                    continue  # kvm_yield(), or a signal for wait_guest()
+                if value == KVM_TEXIT:
+                    return ret
+                self._relay_result(value)
+                result.result = KVM_TNONE
+        finally:
+            self.vcpu_ended.set()
+
+    def wait_guest(self, timeout_ms):
+        """tst_kvm_wait_guest(): wait for tst_signal_host() from the guest
+        running on another thread. Returns 0 on a signal, KVM_TEXIT when the
+        guest has ended, -1 on timeout (0 polls once, negative waits
+        forever)."""
+        deadline = (None if timeout_ms < 0
+                    else time.monotonic() + timeout_ms / 1000)
         while True:
-            result.result = KVM_TNONE
-            try:
-                ret = ioctl(fd, kvm_run, 0)
-            except OSError as exc:
-                if exp_errno and exc.errno == exp_errno:
-                    return -1
-                tst_brk(TBROK, str(KvmError("ioctl(KVM_RUN)", exc.errno)))
-            if run.exit_reason != exit_hlt:
-                self._unexpected_exit()
-            value = result.result
-            if value == KVM_TNONE:
-                continue  # kvm_yield()
-            if value == KVM_TEXIT:
-                return ret
-            self._relay_result(value)
+            value = self.result.result
+            if value == KVM_TSYNC:
+                return 0
+            if value == KVM_TEXIT or self.vcpu_ended.is_set():
+                return KVM_TEXIT
+            if deadline is not None and time.monotonic() >= deadline:
+                return -1
+            time.sleep(0.001)
+
+    def clear_guest_signal(self):
+        """tst_kvm_clear_guest_signal(): release a guest in tst_wait_host()."""
+        self.result.result = KVM_TNONE
+
+    def guest_signal_data(self):
+        """The pointer the guest passed to tst_signal_host()."""
+        return self.result.file_addr
+
+    def interrupt_vcpu(self, thread_id, signum=signal.SIGUSR1):
+        """Make the vCPU thread's KVM_RUN return EINTR: immediate_exit covers
+        a thread that has not entered KVM_RUN yet, the signal one inside it.
+        signum needs a handler (see install_kick_handler())."""
+        self.vcpu.run.immediate_exit = 1
+        signal.pthread_kill(thread_id, signum)
 
     def _relay_result(self, value):
         """tst_kvm_print_result(): pass one guest result to the sink."""
@@ -219,7 +267,7 @@ class KvmInstance:
 
     def destroy_instance(self):
         """tst_kvm_destroy_instance(): close the VM and free its memory."""
-        self.result = None  # a view into the result page, freed below
+        self.result = None  # points into the result page, freed below
         if self.vcpu is not None:
             self.vcpu.close()
             self.vcpu = None
@@ -262,6 +310,29 @@ def exit_detail(run):
     return ""
 
 
+class VcpuThread(threading.Thread):
+    """run_instance() on its own thread, for host hooks that talk to a
+    running guest; join() returns its result or re-raises what it raised."""
+
+    def __init__(self, instance, exp_errno=0):
+        super().__init__(name="vcpu", daemon=True)
+        self.instance = instance
+        self.exp_errno = exp_errno
+        self.result = self.error = None
+
+    def run(self):
+        try:
+            self.result = self.instance.run_instance(self.exp_errno)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by join()
+            self.error = exc
+
+    def join(self, timeout=None):
+        super().join(timeout)
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
 class KvmTest:
     """The default tst_kvm_setup()/tst_kvm_run()/tst_kvm_cleanup(): every
     run() boots a fresh VM, since a VM cannot be reset."""
@@ -282,19 +353,26 @@ class KvmTest:
                 tst_brk(TCONF, f"KVM is not available: {exc}")
             tst_brk(TBROK, str(exc))
 
-    def run(self):
+    def create_instance(self):
+        """A fresh VM with the payload, ready to run (self.instance)."""
+        self.destroy_instance()
         self.instance = KvmInstance(self.system, self.payload, self.sink,
                                     self.ram_size)
-        try:
-            self.instance.run_instance()
-        finally:
-            self.instance.destroy_instance()
-            self.instance = None
+        return self.instance
 
-    def cleanup(self):
+    def destroy_instance(self):
         if self.instance is not None:
             self.instance.destroy_instance()
             self.instance = None
+
+    def run(self):
+        try:
+            self.create_instance().run_instance()
+        finally:
+            self.destroy_instance()
+
+    def cleanup(self):
+        self.destroy_instance()
         if self.system is not None:
             self.system.close()
             self.system = None

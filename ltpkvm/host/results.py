@@ -8,11 +8,11 @@ from .guest_abi import (KVM_RESULT_MESSAGE_OFFSET, TBROK, TCONF, TDEBUG,
 VALID_RESULTS = frozenset((TPASS, TFAIL, TBROK, TWARN, TDEBUG, TINFO, TCONF))
 MAX_FILE_NAME = 256
 
-# Control characters (a newline could forge a Summary block) and the bytes
-# that are not UTF-8 are shown escaped.
-_ESCAPES = {i: f"\\x{i:02x}" for i in range(0x20)}
+# Control characters and line breaks (which could forge a Summary block)
+# and the bytes that are not UTF-8 are shown escaped.
+_ESCAPES = {i: f"\\x{i:02x}" for i in (*range(0x20), *range(0x7f, 0xa0))}
 _ESCAPES.update({ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r",
-                 0x7f: "\\x7f"})
+                 0x2028: "\\u2028", 0x2029: "\\u2029"})
 
 
 def printable(raw):

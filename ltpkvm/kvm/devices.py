@@ -4,13 +4,13 @@
 Each closes what it opens and is a context manager. Failed ioctls raise
 KvmError, which names the ioctl and the errno so callers can report it.
 """
-import ctypes
 import errno
 import fcntl
 import mmap
 import os
 
 from . import constants as c
+from .mapping import PROT_READ_WRITE, map_memory, unmap_memory
 from .structs import (kvm_cpuid2_with, kvm_regs, kvm_run, kvm_sregs,
                       kvm_translation, kvm_userspace_memory_region)
 
@@ -122,21 +122,25 @@ class KvmVm(_FdObject):
 
 
 class KvmVcpu(_FdObject):
-    """A vCPU file descriptor and its mapped struct kvm_run (.run)."""
+    """A vCPU file descriptor and its mapped struct kvm_run (.run, which
+    must not be used after close())."""
+
+    _map_address = None
 
     def __init__(self, fd, mmap_size):
         self.fd = fd
+        self._map_size = mmap_size
         try:
-            self._map = mmap.mmap(fd, mmap_size, mmap.MAP_SHARED,
-                                  mmap.PROT_READ | mmap.PROT_WRITE)
+            self._map_address = map_memory(mmap_size, PROT_READ_WRITE,
+                                           mmap.MAP_SHARED, fd)
         except OSError as exc:
             raise KvmError("mmap(vcpu)", exc.errno) from None
-        self.run = kvm_run.from_buffer(self._map)
+        self.run = kvm_run.from_address(self._map_address)
 
     def close(self):
-        if self.fd >= 0:
-            del self.run  # the mapping cannot close while a view exports it
-            self._map.close()
+        if self._map_address is not None:
+            unmap_memory(self._map_address, self._map_size)
+            self._map_address = None
         super().close()
 
     def kvm_run(self):
@@ -166,8 +170,3 @@ class KvmVcpu(_FdObject):
         tr = kvm_translation(linear_address=linear_address)
         _ioctl(self.fd, c.KVM_TRANSLATE, tr)
         return tr
-
-
-def buffer_address(obj):
-    """Host address of a ctypes object (for ioctls taking pointers)."""
-    return ctypes.addressof(obj)

@@ -4,6 +4,8 @@ import difflib
 import os
 import platform
 
+from .definitions import load_definition
+
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # An installed package carries its payloads; a source checkout has them in
 # build/ after `make`.
@@ -42,6 +44,11 @@ def test_names(arch=None, folder=None):
 def payload_path(name, arch=None, folder=None):
     return os.path.join(folder or payload_dir(), arch or host_arch(),
                         name + ".bin")
+
+
+def definition(name, folder=None):
+    """The test's definition (its .py beside the built payloads, if any)."""
+    return load_definition(name, folder or payload_dir())
 
 
 def close_matches(name, names):

@@ -51,6 +51,14 @@ void kvm_exit(void) __attribute__((noreturn));
 /* Stop the VM with HLT; the host resumes it without reporting anything. */
 void kvm_yield(void);
 
+/*
+ * Signal the host without stopping: data goes to the host's waiter
+ * (wait_guest() on the host returns). tst_wait_host() then spins until the
+ * host clears the signal (clear_guest_signal()).
+ */
+void tst_signal_host(void *data);
+void tst_wait_host(void *data);
+
 /* Linear bump allocator above the payload image; nothing is ever freed. */
 void *tst_heap_alloc_aligned(size_t size, size_t align);
 void *tst_heap_alloc(size_t size);

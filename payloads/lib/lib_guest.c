@@ -53,6 +53,24 @@ void kvm_exit(void)
 		kvm_yield();
 }
 
+void tst_signal_host(void *data)
+{
+	test_result->file_addr = (uintptr_t)data;
+	__asm__ volatile("" ::: "memory");
+	*(volatile int32_t *)&test_result->result = KVM_TSYNC;
+}
+
+void tst_wait_host(void *data)
+{
+	volatile int32_t *result = &test_result->result;
+
+	tst_signal_host(data);
+
+	/* The host clears the signal when it is done */
+	while (*result != KVM_TNONE)
+		;
+}
+
 void *tst_heap_alloc_aligned(size_t size, size_t align)
 {
 	uintptr_t ret = LTP_ALIGN(heap_end, align);

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Kernel module parameters for host hooks: read them from /sys/module and
+reload a module with other parameters, restoring the originals at cleanup
+(as LTP's kvm_pagefault01 turns two-dimensional paging off)."""
+import os
+import subprocess
+
+from .errors import tst_brk
+from .guest_abi import TBROK, TCONF
+
+SYS_MODULE = "/sys/module"
+
+
+def module_loaded(module, sysfs=SYS_MODULE):
+    return os.path.isdir(os.path.join(sysfs, module))
+
+
+def read_param(module, param, sysfs=SYS_MODULE):
+    """A module parameter's text, or None when the module or parameter is
+    absent."""
+    try:
+        with open(os.path.join(sysfs, module, "parameters", param)) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def read_bool_param(module, param, sysfs=SYS_MODULE):
+    """A boolean module parameter: True, False, or None when absent or not
+    a boolean (Y/N/1/0)."""
+    return {"Y": True, "1": True, "N": False, "0": False}.get(
+        read_param(module, param, sysfs))
+
+
+class ModuleReloader:
+    """Reloads kernel modules with new parameters and, at restore(), reloads
+    them with the parameter values they had, in reverse order."""
+
+    def __init__(self, sysfs=SYS_MODULE, modprobe="modprobe"):
+        self.sysfs = sysfs
+        self.modprobe = modprobe
+        self._saved = []   # (module, {param: original value})
+
+    def _run(self, *args):
+        try:
+            proc = subprocess.run([self.modprobe, *args], capture_output=True,
+                                  text=True)
+        except OSError as exc:
+            tst_brk(TCONF, f"Cannot run {self.modprobe}: {exc.strerror}")
+        if proc.returncode:
+            tst_brk(TBROK, f"{self.modprobe} {' '.join(args)} failed: "
+                    f"{proc.stderr.strip() or proc.returncode}")
+
+    def reload(self, module, **params):
+        """Reload module with params (name=value); remember the originals."""
+        original = {name: read_param(module, name, self.sysfs)
+                    for name in params}
+        self._run("-r", module)
+        self._saved.append((module, original))
+        self._run(module, *(f"{name}={value}"
+                            for name, value in params.items()))
+
+    def restore(self):
+        while self._saved:
+            module, original = self._saved.pop()
+            self._run("-r", module)
+            self._run(module, *(f"{name}={value}" for name, value
+                                in original.items() if value is not None))

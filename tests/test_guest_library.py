@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Self-tests of the guest library: each tests/payloads/selftest_*.c payload
+runs in a real VM and its whole output is known in advance.
+
+The helpers here are shared with test_hostile.py."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import needs_kvm
+
+pytestmark = needs_kvm
+
+def counts(passed=0, failed=0, broken=0, skipped=0, warnings=0):
+    """A Summary block as LtpRun.summary() returns it."""
+    return {"passed": passed, "failed": failed, "broken": broken,
+            "skipped": skipped, "warnings": warnings}
+
+
+def results(run):
+    """(file, TTYPE, message) of every result line; the line numbers are
+    checked to be numbers and dropped (they depend on the compiler)."""
+    found = run.results()
+    assert all(line.isdigit() for _, line, _, _ in found), run.output
+    return [(file, ttype, message) for file, _, ttype, message in found]
+
+
+def assert_ltp_run(run, status, expected_results, summary):
+    """The run printed exactly expected_results, one Summary block equal to
+    summary, no Python traceback, and exited with status."""
+    assert results(run) == expected_results, run.output
+    assert run.output.splitlines().count("Summary:") == 1, run.output
+    assert run.summary() == summary, run.output
+    assert "Traceback" not in run.output, run.output
+    assert run.status == status, run.output
+
+
+def assert_broken(run, file, *keywords):
+    """The run's only result is one TBROK whose file name ends with file
+    (".py": any host file) and whose message holds every keyword; returns
+    that message."""
+    found = results(run)
+    assert len(found) == 1, run.output
+    result_file, ttype, message = found[0]
+    assert result_file.endswith(file) and ttype == "TBROK", run.output
+    for keyword in keywords:
+        assert keyword in message, run.output
+    assert_ltp_run(run, 2, found, counts(broken=1))
+    return message
+
+
+def pass_in(payload, message):
+    return (payload + ".c", "TPASS", message)
+
+
+def info_in(payload, message):
+    return (payload + ".c", "TINFO", message)
+
+
+PRINTF = [info_in("selftest_printf", message) for message in (
+    "int: 0 -1 2147483647 -2147483648",
+    "unsigned: 0 4294967295 deadbeef DEADBEEF",
+    "width: [   42] [42   ] [00042] [-0042] [0000beef] [BEEF    ]",
+    "long: -9223372036854775808 9223372036854775807 18446744073709551615 "
+    "123456789abcdef0",
+    "long long: -9223372036854775808 18446744073709551615 fedcba9876543210 "
+    "0000000000000abc",
+    "size_t: 16 18446744073709551615",
+    "pointer: 0x1000 (nil) [        0xfffff000]",
+    "string: [hello] [     right] [left      ] [tru] [] [abc]",
+    "snprintf: 10 [0123456]",
+)] + [pass_in("selftest_printf", "100% of the conversions formatted")]
+
+EXCEPTIONS = [pass_in("selftest_exceptions", message) for message in (
+    "#UD: vector 6 (Illegal instruction error), error code 0x0",
+    "#DE: vector 0 (Division by zero), error code 0x0",
+    "#DB: vector 1 (Debug interrupt), error code 0x0",
+    "#PF: vector 14 (Page fault), error code 0x2, CR2=0x80000000",
+    "#GP: vector 13 (General protection fault), error code 0x1238",
+)]
+
+YIELD = [info_in("selftest_yield", f"Round {n}: 1000 yields")
+         for n in (1, 2, 3)] + [pass_in("selftest_yield",
+                                        "Resumed after 3000 yields")]
+
+
+def mixed(debug):
+    """selftest_mixed_results: TDEBUG shows only with -D."""
+    file = "selftest_mixed_results.c"
+    return ([(file, "TPASS", "A pass"), (file, "TFAIL", "A failure"),
+             (file, "TWARN", "A warning"), (file, "TCONF", "A skipped part")]
+            + ([(file, "TDEBUG", "A debug message")] if debug else [])
+            + [(file, "TINFO", "The end")])
+
+
+@pytest.mark.parametrize("args, status, expected, summary", [
+    pytest.param(["selftest_printf"], 0, PRINTF, counts(passed=1),
+                 id="printf"),
+    pytest.param(["selftest_exceptions"], 0, EXCEPTIONS, counts(passed=5),
+                 id="exceptions"),
+    pytest.param(["selftest_heap"], 0, [pass_in(
+        "selftest_heap", "7 heap blocks are aligned, disjoint and writable")],
+        counts(passed=1), id="heap"),
+    pytest.param(["selftest_yield"], 0, YIELD, counts(passed=1), id="yield"),
+    pytest.param(["-i", "3", "selftest_yield"], 0, YIELD * 3,
+                 counts(passed=3), id="yield-3-iterations"),
+    pytest.param(["selftest_tconf"], 32, [
+        info_in("selftest_tconf", "Checking for a feature"),
+        ("selftest_tconf.c", "TCONF", "Feature X is not supported")],
+        counts(skipped=1), id="tst_brk-tconf"),
+    # TFAIL | TWARN; the TCONF does not count beside a TPASS
+    pytest.param(["selftest_mixed_results"], 1 | 4, mixed(False),
+                 counts(passed=1, failed=1, skipped=1, warnings=1),
+                 id="fail-warn"),
+    pytest.param(["-D", "selftest_mixed_results"], 1 | 4, mixed(True),
+                 counts(passed=1, failed=1, skipped=1, warnings=1),
+                 id="fail-warn-debug"),
+    pytest.param(["selftest_noresult"], 2, [
+        ("runner.py", "TBROK", "Test haven't reported results!")],
+        counts(broken=1), id="no-result"),
+])
+def test_payload_output(ltpkvm, args, status, expected, summary):
+    assert_ltp_run(ltpkvm("run", *args, suite=True), status, expected,
+                   summary)
+
+
+def symbol_range(elf, name):
+    """[start, end) of a function in a payload ELF."""
+    table = subprocess.run(["nm", "-S", elf], check=True, text=True,
+                           capture_output=True).stdout
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[3] == name:
+            start, size = int(fields[0], 16), int(fields[1], 16)
+            return start, start + size
+    raise LookupError(f"{name} not in {elf}")
+
+
+def test_unhandled_page_fault_is_one_tbrok(ltpkvm, build_dir):
+    run = ltpkvm("run", "selftest_unhandled_pf", suite=True)
+    message = assert_broken(run, "lib_x86.c", "Page fault", "error code 0x",
+                            "RIP=0x", "CR2=0x80000000")
+    match = re.fullmatch(r"Unhandled interrupt 14 \(Page fault\), error code "
+                         r"0x2, RIP=0x([0-9a-f]+), CR2=0x80000000", message)
+    assert match, message
+    start, end = symbol_range(os.path.join(
+        build_dir, "tests", "x86_64", "selftest_unhandled_pf.elf"), "main")
+    assert start <= int(match.group(1), 16) < end, message

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Hostile guests (tests/payloads/hostile_*.c): whatever a guest does to the
+result page or the VM, the host ends with a clear result, one Summary block
+and LTP's exit status, never a Python traceback."""
+import subprocess
+
+import pytest
+
+from conftest import needs_kvm
+from test_guest_library import (assert_broken,
+                                assert_ltp_run, counts, results)
+
+pytestmark = needs_kvm
+
+# LTP's default test timeout, LTP_TIMEOUT_MUL being at least 1
+LTP_TIMEOUT = 30
+
+# What a hostile guest forges, as the host must print it: escaped
+FORGED_SUMMARY = (r"\nSummary:\npassed   99\nfailed   0\nbroken   0"
+                  r"\nskipped  0\nwarnings 0\n")
+
+# What the TBROK of each hostile guest must say
+BROKEN = {
+    "hostile_bad_result": ["invalid result value 4660"],
+    "hostile_unterminated": ["message is not NUL-terminated"],
+    "hostile_file_addr_mmio": ["invalid file name pointer 0x7fff0000"],
+    "hostile_file_addr_unmapped": ["invalid file name pointer 0x100000000000"],
+    "hostile_triple_fault": ["Unexpected VM exit", "KVM_EXIT_SHUTDOWN (8)",
+                             "triple fault"],
+    "hostile_port_io": ["Unexpected VM exit", "KVM_EXIT_IO (2)",
+                        "out port 0x80"],
+    "hostile_mmio": ["Unexpected VM exit", "KVM_EXIT_MMIO (6)",
+                     "write at 0x7ff00000"],
+}
+
+
+@pytest.mark.parametrize("payload", BROKEN)
+def test_hostile_guest_is_broken(ltpkvm, payload):
+    message = assert_broken(ltpkvm("run", payload, suite=True), ".py",
+                            *BROKEN[payload])
+    # Nothing of the guest's is shown unbounded (the result page is 4 KiB)
+    assert len(message) < 200, message
+
+
+def test_forged_summary_is_escaped(ltpkvm):
+    run = ltpkvm("run", "hostile_forged_summary", suite=True)
+    assert_ltp_run(run, 0, [
+        ("hostile_forged_summary.c", "TPASS",
+         "Forged message" + FORGED_SUMMARY + r"\r\t\x1b[1;32m\x7f"),
+        ("forged.c" + FORGED_SUMMARY, "TPASS", "Forged file name"),
+    ], counts(passed=2))
+
+
+def test_unicode_line_breaks_are_escaped(ltpkvm):
+    run = ltpkvm("run", "hostile_unicode_newlines", suite=True)
+    assert not any(0x80 <= ord(c) <= 0x9f or c in "\u2028\u2029"
+                   for c in run.output), ascii(run.output)
+    assert [result[:2] for result in results(run)] == [
+        ("hostile_unicode_newlines.c", "TPASS")], run.output
+    assert_ltp_run(run, 0, results(run), counts(passed=1))
+
+
+@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired, reason=(
+    "BUG: the host has no test timeout: a guest that never exits keeps "
+    "KVM_RUN (and ltpkvm) running forever"))
+def test_spinning_guest_times_out(ltpkvm):
+    run = ltpkvm("run", "hostile_spin", suite=True, timeout=LTP_TIMEOUT + 5)
+    message = assert_broken(run, ".py")
+    assert "timeout" in message.lower(), message
