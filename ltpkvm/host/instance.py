@@ -66,6 +66,7 @@ class KvmInstance:
         self.vm = self.vcpu = None
         self.ram = [None] * MAX_KVM_MEMSLOTS   # (region, GuardedBuffer)
         self.vcpu_ended = threading.Event()
+        self.vcpu_threads = []
         try:
             self._create(ram_size)
         except BaseException:
@@ -265,8 +266,22 @@ class KvmInstance:
                 f"{kc.exit_reason_name(reason)} ({reason})"
                 + (f": {detail}" if detail else ""))
 
+    def stop_vcpu_threads(self, timeout=1.0):
+        """Kick every VcpuThread still in KVM_RUN out of it and wait for it;
+        a VM is never freed under a running vCPU."""
+        for thread in self.vcpu_threads:
+            for _ in range(10):
+                if not thread.is_alive():
+                    break
+                self.interrupt_vcpu(thread.ident)
+                threading.Thread.join(thread, timeout / 10)
+            else:
+                tst_brk(TBROK, "A vCPU thread does not stop")
+        self.vcpu_threads.clear()
+
     def destroy_instance(self):
         """tst_kvm_destroy_instance(): close the VM and free its memory."""
+        self.stop_vcpu_threads()
         self.result = None  # points into the result page, freed below
         if self.vcpu is not None:
             self.vcpu.close()
@@ -320,6 +335,10 @@ class VcpuThread(threading.Thread):
         self.exp_errno = exp_errno
         self.result = self.error = None
 
+    def start(self):
+        self.instance.vcpu_threads.append(self)
+        super().start()
+
     def run(self):
         try:
             self.result = self.instance.run_instance(self.exp_errno)
@@ -352,6 +371,10 @@ class KvmTest:
                              errno.EACCES, errno.EPERM, errno.ENOTSUP):
                 tst_brk(TCONF, f"KVM is not available: {exc}")
             tst_brk(TBROK, str(exc))
+
+    def res(self, ttype, message):
+        """tst_res() for host hooks, located at the caller."""
+        host_res(self.sink, ttype, message)
 
     def create_instance(self):
         """A fresh VM with the payload, ready to run (self.instance)."""

@@ -1,12 +1,55 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Running one test the way LTP's tst_test.c runs it: requirement checks,
 setup, iterations, cleanup, then the Summary block and the exit status."""
+import contextlib
 import os
+import signal
 import traceback
 
 from ..host.errors import AbortTest, tst_brk
 from ..host.guest_abi import TBROK, TCONF
-from ..host.instance import KvmTest
+from ..host.instance import KvmTest, install_kick_handler
+
+DEFAULT_TIMEOUT = 30   # seconds, LTP's default per run
+RETRY_INTERVAL = 0.1   # re-send SIGALRM until the handler has run
+
+
+def timeout_multiplier():
+    """LTP_TIMEOUT_MUL; unlike LTP, values below 1 are allowed (> 0)."""
+    text = os.environ.get("LTP_TIMEOUT_MUL", "1")
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        tst_brk(TBROK, f"LTP_TIMEOUT_MUL must be a number > 0 ({text!r})")
+    return value
+
+
+def test_timeout(definition):
+    """Seconds each run may take: LTP's 30 s plus the test's own extra,
+    times LTP_TIMEOUT_MUL."""
+    return (DEFAULT_TIMEOUT + definition.timeout) * timeout_multiplier()
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    """TBROK "Test timed out" in the main thread after seconds.
+
+    SIGALRM makes a KVM_RUN on this thread return EINTR and the handler
+    raises. The timer repeats until the handler has run: a signal that
+    lands just before KVM_RUN is entered would otherwise be lost."""
+    def expired(signum, frame):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        raise AbortTest(TBROK, f"Test timed out after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_INTERVAL)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def check_requirements(definition, arch):
@@ -54,10 +97,14 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
 
     def setup_and_run():
         check_requirements(definition, arch)
-        setup(test)
+        timeout = test_timeout(definition)
+        install_kick_handler()
+        with deadline(timeout):
+            setup(test)
         for _ in range(iterations):
             before = reporter.counts()
-            run(test)
+            with deadline(timeout):
+                run(test)
             if reporter.counts() == before:
                 tst_brk(TBROK, "Test haven't reported results!")
 

@@ -50,9 +50,19 @@ kvm_intr_common:
 	push %eax
 	call tst_handle_interrupt
 	add $12, %esp
+	/*
+	 * Return as iret would at the same privilege level, with popf and
+	 * ret: some KVMs' 32-bit emulators (kvm_pvm) do not know iret. The
+	 * frame eip, cs, eflags becomes eip, eflags, eip.
+	 */
+	mov 48(%esp), %eax	/* eflags */
+	mov 40(%esp), %ecx	/* eip */
+	mov %eax, 44(%esp)
+	mov %ecx, 48(%esp)
 	popa
-	add $8, %esp		/* vector and error code */
-	iret
+	add $12, %esp		/* vector, error code, eip */
+	popf
+	ret
 
 /* Handler addresses for kvm_init_arch(), indexed by vector. */
 .section .rodata
