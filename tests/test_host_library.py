@@ -140,3 +140,24 @@ def test_destroy_releases_every_fd(system, hello):
         inst.run_instance()
         inst.destroy_instance()
     assert set(os.listdir("/proc/self/fd")) == before
+
+
+@pytest.mark.parametrize("addr", [0x0, 0x1234, 0x1fffff, 0x200000, 0x7fffffff,
+                                  0x80000000, 0xbffff000, 0xfffff000,
+                                  0xfffff123, 0x100000000, 0xffffffff])
+def test_software_page_walk_agrees_with_kvm_translate(instance, addr):
+    """While the vCPU runs on another thread the host walks the page tables
+    itself; it must find what KVM_TRANSLATE finds."""
+    from ltpkvm.host.x86 import walk_page_tables
+    ram = instance.ram[0][1].view
+    result = instance.ram[1][1].view
+
+    def read_entry(paddr):
+        memory = ram if paddr < len(ram) else None
+        return int.from_bytes(memory[paddr:paddr + 8], "little") \
+            if memory is not None else 0
+
+    assert len(result) == 4096
+    walked = walk_page_tables(read_entry, instance.payload.header.pagetable,
+                              addr, long_mode=True)
+    assert walked == instance.get_phys_address(addr)

@@ -10,7 +10,7 @@ import time
 
 from ..kvm import KvmError, KvmSystem
 from ..kvm import constants as kc
-from .errors import AbortTest, host_res, tst_brk
+from .errors import AbortTest, caller_location, host_res, tst_brk
 from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
                         KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE, KVM_TSYNC,
                         MAX_KVM_MEMSLOTS, MIN_FREE_RAM, TBROK, TCONF,
@@ -20,7 +20,7 @@ from .memory import GuardedBuffer, page_align_down, page_align_up
 from .payload import Payload
 from .results import (MAX_FILE_NAME, is_valid_result, printable,
                       read_c_string, read_message)
-from .x86 import boot_x86, i386_paging_works
+from .x86 import boot_x86, i386_paging_works, walk_page_tables
 
 MIB = 1024 * 1024
 _RESULT_SLOT = 1
@@ -67,6 +67,7 @@ class KvmInstance:
         self.ram = [None] * MAX_KVM_MEMSLOTS   # (region, GuardedBuffer)
         self.vcpu_ended = threading.Event()
         self.vcpu_threads = []
+        self.run_thread = None   # the thread in run_instance(), if any
         try:
             self._create(ram_size)
         except BaseException:
@@ -132,7 +133,13 @@ class KvmInstance:
 
     def get_phys_address(self, addr):
         """tst_kvm_get_phys_address(): guest-virtual to guest-physical; 0
-        when unmapped."""
+        when unmapped.
+
+        KVM_TRANSLATE waits for the vCPU to stop, so while the vCPU runs
+        on another thread the guest's page tables are walked here, from the
+        boot CR3 (a test that loads another CR3 must stop the vCPU first)."""
+        if self.run_thread not in (None, threading.get_ident()):
+            return self._walk_page_tables(addr)
         try:
             tr = self.vcpu.translate(addr)
         except KvmError as exc:
@@ -140,6 +147,26 @@ class KvmInstance:
                 return addr  # no KVM_TRANSLATE on this arch
             raise
         return tr.physical_address if tr.valid else 0
+
+    def _walk_page_tables(self, addr):
+        if not self.paging:
+            return addr
+
+        def read_entry(paddr):
+            memory = self._phys_memory(paddr)
+            return 0 if memory is None or len(memory) < 8 else \
+                int.from_bytes(memory[:8], "little")
+
+        return walk_page_tables(read_entry, self.payload.header.pagetable,
+                                addr, self.payload.arch == "x86_64")
+
+    def _phys_memory(self, paddr):
+        """Guest memory from guest-physical paddr to the end of its slot."""
+        slot = self.find_phys_memslot(paddr)
+        if slot < 0:
+            return None
+        region, buf = self.ram[slot]
+        return buf.view[paddr - region.guest_phys_addr:]
 
     def find_phys_memslot(self, paddr):
         """tst_kvm_find_phys_memslot(): the slot holding paddr, or -1."""
@@ -161,11 +188,9 @@ class KvmInstance:
         """tst_kvm_get_memptr(): a memoryview of guest memory from
         guest-virtual addr to the end of its slot, or None if unbacked."""
         paddr = self.get_phys_address(addr)
-        slot = self.find_phys_memslot(paddr) if paddr or not addr else -1
-        if slot < 0:
+        if not paddr and addr:
             return None
-        region, buf = self.ram[slot]
-        return buf.view[paddr - region.guest_phys_addr:]
+        return self._phys_memory(paddr)
 
     def run_instance(self, exp_errno=0):
         """tst_kvm_run_instance(): run the guest until it exits, relaying its
@@ -177,6 +202,7 @@ class KvmInstance:
         ioctl = fcntl.ioctl
         kvm_run, exit_hlt = kc.KVM_RUN, kc.KVM_EXIT_HLT
         self.vcpu_ended.clear()
+        self.run_thread = threading.get_ident()
         try:
             while True:
                 try:
@@ -196,6 +222,7 @@ class KvmInstance:
                 self._relay_result(value)
                 result.result = KVM_TNONE
         finally:
+            self.run_thread = None
             self.vcpu_ended.set()
 
     def wait_guest(self, timeout_ms):
@@ -374,7 +401,7 @@ class KvmTest:
 
     def res(self, ttype, message):
         """tst_res() for host hooks, located at the caller."""
-        host_res(self.sink, ttype, message)
+        self.sink.result(*caller_location(), ttype, message)
 
     def create_instance(self):
         """A fresh VM with the payload, ready to run (self.instance)."""

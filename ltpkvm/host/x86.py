@@ -67,6 +67,31 @@ def page_tables(base, long_mode):
     return bytes(tables)
 
 
+ADDRESS_MASK = 0x000ffffffffff000
+
+
+def walk_page_tables(read_entry, cr3, addr, long_mode):
+    """Guest-physical address of addr through the 4-level (long_mode) or PAE
+    page tables at cr3, as the CPU walks them; 0 when unmapped.
+    read_entry(paddr) reads a page-table entry from guest memory."""
+    if long_mode:
+        table, shifts = cr3 & ADDRESS_MASK, (39, 30, 21, 12)
+    else:
+        # The PAE PDPT is 4 entries, 32-byte aligned, indexed by bits 30-31
+        table, shifts = cr3 & ~0x1f & 0xffffffff, (30, 21, 12)
+    for level, shift in enumerate(shifts):
+        entry = read_entry(table + 8 * ((addr >> shift) & 0x1ff))
+        if not entry & PTE_PRESENT:
+            return 0
+        large = entry & PTE_LARGE and shift in (30, 21) and (
+            long_mode or level > 0)   # no large pages in a PAE PDPT
+        if large or shift == 12:
+            offset_mask = (1 << shift) - 1
+            return (entry & ADDRESS_MASK & ~offset_mask) | (addr & offset_mask)
+        table = entry & ADDRESS_MASK
+    return 0
+
+
 def segment_from_descriptor(raw, selector):
     """The hidden segment state the CPU loads from GDT descriptor raw."""
     access = (raw >> 40) & 0xff
