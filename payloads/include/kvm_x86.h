@@ -206,8 +206,18 @@ extern const char *tst_interrupt_names[INTERRUPT_COUNT];
 
 uintptr_t kvm_get_page_address_pae(const struct page_table_entry_pae *entry);
 
+/* Segment descriptor tables (kvm_gdt[] and the like) */
 void kvm_set_segment_descriptor(struct segment_descriptor *dst,
 	uint64_t baseaddr, uint32_t limit, unsigned int flags);
+void kvm_parse_segment_descriptor(struct segment_descriptor *src,
+	uint64_t *baseaddr, uint32_t *limit, unsigned int *flags);
+/* Index of the first free entry (entry 0 excluded), -1 if none */
+int kvm_find_free_descriptor(const struct segment_descriptor *table,
+	size_t size);
+/* A new expand-down 32-bit stack segment for a stack growing down from
+ * stack_base; returns its index in table */
+unsigned int kvm_create_stack_descriptor(struct segment_descriptor *table,
+	size_t tabsize, void *stack_base);
 
 void kvm_get_cpuid(unsigned int eax, unsigned int ecx, struct kvm_cpuid *buf);
 void kvm_read_cregs(struct kvm_cregs *buf);

@@ -134,6 +134,61 @@ void kvm_set_segment_descriptor(struct segment_descriptor *dst,
 #endif
 }
 
+void kvm_parse_segment_descriptor(struct segment_descriptor *src,
+	uint64_t *baseaddr, uint32_t *limit, unsigned int *flags)
+{
+	if (baseaddr) {
+		*baseaddr = ((uint64_t)src->baseaddr_hi << 24) | src->baseaddr_lo;
+#ifdef __x86_64__
+		if (!(src->flags_lo & SEGFLAG_NSYSTEM)) {
+			*baseaddr = ((uint64_t)((struct segment_descriptor64 *)src)
+				->baseaddr_hi << 24) | src->baseaddr_lo;
+		}
+#endif
+	}
+
+	if (limit)
+		*limit = ((uint32_t)src->limit_hi << 16) | src->limit_lo;
+
+	if (flags)
+		*flags = ((unsigned int)src->flags_hi << 8) | src->flags_lo;
+}
+
+int kvm_find_free_descriptor(const struct segment_descriptor *table,
+	size_t size)
+{
+	size_t i;
+
+	/* Entry 0 is the null descriptor */
+	for (i = 1; i < size; i++) {
+		if (!(table[i].flags_lo & SEGFLAG_PRESENT))
+			return i;
+
+#ifdef __x86_64__
+		/* A 64-bit system descriptor also takes the next entry */
+		if (!(table[i].flags_lo & SEGFLAG_NSYSTEM))
+			i++;
+#endif
+	}
+
+	return -1;
+}
+
+unsigned int kvm_create_stack_descriptor(struct segment_descriptor *table,
+	size_t tabsize, void *stack_base)
+{
+	int ret = kvm_find_free_descriptor(table, tabsize);
+
+	if (ret < 0)
+		tst_brk(TBROK, "Descriptor table is full");
+
+	/* Expand-down: the valid offsets lie above the limit, up to 4 GiB */
+	kvm_set_segment_descriptor(table + ret, 0,
+		((uintptr_t)stack_base - 1) >> 12, SEGTYPE_STACK |
+		SEGFLAG_PRESENT | SEGFLAG_32BIT | SEGFLAG_PAGE_LIMIT);
+	return ret;
+}
+
 static void set_intr_gate(unsigned int vector, uintptr_t handler)
 {
 	struct intr_descriptor *gate = kvm_idt + vector;
