@@ -9,23 +9,25 @@ from .errors import tst_brk
 from .guest_abi import TBROK, TCONF
 
 SYS_MODULE = "/sys/module"
+MODPROBE = "modprobe"
 
 
-def module_loaded(module, sysfs=SYS_MODULE):
-    return os.path.isdir(os.path.join(sysfs, module))
+def module_loaded(module, sysfs=None):
+    return os.path.isdir(os.path.join(sysfs or SYS_MODULE, module))
 
 
-def read_param(module, param, sysfs=SYS_MODULE):
+def read_param(module, param, sysfs=None):
     """A module parameter's text, or None when the module or parameter is
     absent."""
+    path = os.path.join(sysfs or SYS_MODULE, module, "parameters", param)
     try:
-        with open(os.path.join(sysfs, module, "parameters", param)) as f:
+        with open(path) as f:
             return f.read().strip()
     except OSError:
         return None
 
 
-def read_bool_param(module, param, sysfs=SYS_MODULE):
+def read_bool_param(module, param, sysfs=None):
     """A boolean module parameter: True, False, or None when absent or not
     a boolean (Y/N/1/0)."""
     return {"Y": True, "1": True, "N": False, "0": False}.get(
@@ -36,9 +38,9 @@ class ModuleReloader:
     """Reloads kernel modules with new parameters and, at restore(), reloads
     them with the parameter values they had, in reverse order."""
 
-    def __init__(self, sysfs=SYS_MODULE, modprobe="modprobe"):
-        self.sysfs = sysfs
-        self.modprobe = modprobe
+    def __init__(self, sysfs=None, modprobe=None):
+        self.sysfs = sysfs or SYS_MODULE
+        self.modprobe = modprobe or MODPROBE
         self._saved = []   # (module, {param: original value})
 
     def _run(self, *args):

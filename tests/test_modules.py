@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Module parameter helpers and kvm_pagefault01's TDP switch, against a
+fake /sys/module and a fake modprobe (reloading real KVM modules here would
+pull /dev/kvm from under everyone)."""
+import os
+import stat
+
+import pytest
+
+from conftest import REPO
+from ltpkvm.host import modules
+from ltpkvm.host.errors import AbortTest
+from ltpkvm.ltp.definitions import load_definition
+
+FAKE_MODPROBE = """#!/bin/sh
+# Logs its arguments; loading "MODULE param=value" sets the parameter.
+echo "$@" >> {log}
+[ "$1" = "-r" ] && exit 0
+[ -n "{fail}" ] && {{ echo "modprobe: FATAL: {fail}" >&2; exit 1; }}
+module=$1; shift
+for arg; do
+    echo "${{arg#*=}}" > {sysfs}/$module/parameters/${{arg%%=*}}
+done
+"""
+
+
+@pytest.fixture
+def fake_host(tmp_path, monkeypatch):
+    """A fake sysfs with kvm_amd npt=Y, kvm tdp_mmu=Y; returns the modprobe
+    log path and a setter for the modprobe failure text."""
+    sysfs = tmp_path / "module"
+    for module, param, value in (("kvm_amd", "npt", "Y"),
+                                 ("kvm_amd", "nested", "1"),
+                                 ("kvm", "tdp_mmu", "Y")):
+        (sysfs / module / "parameters").mkdir(parents=True, exist_ok=True)
+        (sysfs / module / "parameters" / param).write_text(value + "\n")
+    log = tmp_path / "modprobe.log"
+
+    def make_modprobe(fail=""):
+        script = tmp_path / "modprobe"
+        script.write_text(FAKE_MODPROBE.format(log=log, sysfs=sysfs,
+                                               fail=fail))
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+        monkeypatch.setattr(modules, "MODPROBE", str(script))
+
+    make_modprobe()
+    monkeypatch.setattr(modules, "SYS_MODULE", str(sysfs))
+    return log, make_modprobe
+
+
+def log_lines(log):
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_read_bool_param(fake_host):
+    assert modules.read_bool_param("kvm_amd", "npt") is True
+    assert modules.read_bool_param("kvm_amd", "nested") is True
+    assert modules.read_bool_param("kvm_intel", "ept") is None
+    assert modules.read_param("kvm_amd", "missing") is None
+    assert modules.module_loaded("kvm_amd")
+    assert not modules.module_loaded("kvm_intel")
+
+
+def test_reload_then_restore_the_original_values(fake_host):
+    log, _ = fake_host
+    reloader = modules.ModuleReloader()
+    reloader.reload("kvm_amd", npt=0, nested=0)
+    assert modules.read_param("kvm_amd", "npt") == "0"
+    reloader.restore()
+    assert log_lines(log) == ["-r kvm_amd", "kvm_amd npt=0 nested=0",
+                              "-r kvm_amd", "kvm_amd npt=Y nested=1"]
+    assert modules.read_bool_param("kvm_amd", "npt") is True
+
+
+def test_failed_modprobe_is_tbrok_with_its_message(fake_host):
+    _, make_modprobe = fake_host
+    make_modprobe(fail="Module kvm_amd is in use")
+    with pytest.raises(AbortTest) as exc:
+        modules.ModuleReloader().reload("kvm_amd", npt=0)
+    assert "Module kvm_amd is in use" in exc.value.message
+
+
+class FakeTest:
+    """What a definition hook sees of KvmTest."""
+
+    def __init__(self):
+        self.results, self.calls = [], []
+
+    def res(self, ttype, message):
+        self.results.append(message)
+
+    def setup(self):
+        self.calls.append("setup")
+
+    def cleanup(self):
+        self.calls.append("cleanup")
+
+
+def test_pagefault01_tests_the_shadow_mmu_and_restores_tdp(fake_host):
+    log, _ = fake_host
+    definition = load_definition("kvm_pagefault01",
+                                 os.path.join(REPO, "payloads"))
+    assert ("CVE", "2021-38198") in definition.tags
+    assert definition.supported_archs == ("x86_64",)
+    test = FakeTest()
+    definition.setup(test)
+    assert modules.read_bool_param("kvm_amd", "npt") is False
+    assert test.results == [
+        "Reloading kvm_amd with npt=0 to test the shadow MMU",
+        "WARNING: tdp_mmu is enabled, beware of false negatives"]
+    definition.cleanup(test)
+    assert test.calls == ["setup", "cleanup"]
+    assert modules.read_bool_param("kvm_amd", "npt") is True
+    assert log_lines(log)[-1] == "kvm_amd npt=Y"
