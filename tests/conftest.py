@@ -26,6 +26,9 @@ def build_dir():
     return BUILD
 
 
+PREAMBLE = ("ltpkvm version: ", "Tested kernel: ", "Timeout per run is ")
+
+
 class LtpRun:
     """What one `ltpkvm` run printed, with its exit status."""
 
@@ -35,14 +38,19 @@ class LtpRun:
         self.stderr = proc.stderr
         self.output = proc.stdout + proc.stderr
 
-    def results(self):
-        """(file, line, type, message) of each result line."""
+    def results(self, preamble=False):
+        """(file, line, type, message) of each result line; without the
+        preamble (version, kernel, timeout) unless asked for."""
         found = []
         for line in self.output.splitlines():
             parts = line.split(": ", 2)
             if len(parts) == 3 and ":" in parts[0]:
                 file, _, lineno = parts[0].rpartition(":")
                 found.append((file, lineno, parts[1], parts[2]))
+        if not preamble:
+            found = [r for r in found if not (
+                r[0] == "runner.py" and r[2] == "TINFO"
+                and r[3].startswith(PREAMBLE))]
         return found
 
     def summary(self):

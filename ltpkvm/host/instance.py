@@ -4,6 +4,7 @@ memory slots, the run loop that relays guest results, and the default
 setup/run/cleanup of a test."""
 import errno
 import fcntl
+import functools
 import signal
 import threading
 import time
@@ -13,7 +14,7 @@ from ..kvm import constants as kc
 from .errors import AbortTest, caller_location, host_res, tst_brk
 from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
                         KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE, KVM_TSYNC,
-                        MAX_KVM_MEMSLOTS, MIN_FREE_RAM, TBROK, TCONF,
+                        MAX_KVM_MEMSLOTS, MIN_FREE_RAM, TBROK, TCONF, TDEBUG,
                         TWARN,
                         VM_KERNEL_BASEADDR, tst_kvm_result)
 from .memory import GuardedBuffer, page_align_down, page_align_up
@@ -59,10 +60,12 @@ class KvmInstance:
     sink receives every result: sink.result(file, lineno, ttype, message).
     """
 
-    def __init__(self, system, payload, sink, ram_size=DEFAULT_RAM_SIZE):
+    def __init__(self, system, payload, sink, ram_size=DEFAULT_RAM_SIZE,
+                 debug=False):
         self.system = system
         self.payload = payload
         self.sink = sink
+        self.debug = debug
         self.vm = self.vcpu = None
         self.ram = [None] * MAX_KVM_MEMSLOTS   # (region, GuardedBuffer)
         self.vcpu_ended = threading.Event()
@@ -107,6 +110,25 @@ class KvmInstance:
         self.paging = long_mode or i386_paging_works(self.system)
         _kvm_call(boot_x86, self.vcpu, ram, payload.header, self.cpuid,
                   long_mode, self.paging)
+        if self.debug:
+            self._debug_setup(long_mode)
+
+    def _debug_setup(self, long_mode):
+        header = self.payload.header
+        debug = functools.partial(host_res, self.sink, TDEBUG)
+        debug(f"Payload {self.payload.image_path}: {self.payload.arch}, "
+              f"{self.payload.size} bytes with .bss, entry 0x{header.entry:x}")
+        for region, buf in filter(None, self.ram):
+            debug(f"Memory slot {region.slot}: guest-physical "
+                  f"0x{region.guest_phys_addr:x}-0x"
+                  f"{region.guest_phys_addr + region.memory_size - 1:x} at "
+                  f"host 0x{buf.address:x}")
+        debug(f"CPUID: {self.cpuid.nent} entries set")
+        mode = ("64-bit mode" if long_mode else "32-bit protected mode")
+        paging = (f"paging from 0x{header.pagetable:x}" if self.paging else
+                  "unpaged (this KVM refuses paging outside 64-bit mode)")
+        debug(f"Entry: {mode}, {paging}, RIP=0x{header.entry:x}, "
+              f"RSP=0x{header.stack_top:x}")
 
     def alloc_memory(self, slot, baseaddr, size, flags=0):
         """tst_kvm_alloc_memory(): a guarded, page-aligned host buffer
@@ -201,6 +223,7 @@ class KvmInstance:
         fd = self.vcpu.fd
         ioctl = fcntl.ioctl
         kvm_run, exit_hlt = kc.KVM_RUN, kc.KVM_EXIT_HLT
+        debug = self.debug
         self.vcpu_ended.clear()
         self.run_thread = threading.get_ident()
         try:
@@ -212,6 +235,8 @@ class KvmInstance:
                     if exp_errno and exc.errno == exp_errno:
                         return -1
                     tst_brk(TBROK, str(KvmError("ioctl(KVM_RUN)", exc.errno)))
+                if debug:
+                    self._debug_exit()
                 if run.exit_reason != exit_hlt:
                     self._unexpected_exit()
                 value = result.result
@@ -281,15 +306,23 @@ class KvmInstance:
             raise AbortTest(TBROK, message, file, lineno)
         self.sink.result(file, lineno, value, message)
 
+    def _debug_exit(self):
+        reason = self.vcpu.run.exit_reason
+        host_res(self.sink, TDEBUG, f"VM exit {kc.exit_reason_name(reason)} "
+                 f"({reason}) at RIP={self._rip()}, result "
+                 f"{self.result.result}")
+
+    def _rip(self):
+        try:
+            return f"0x{self.vcpu.get_regs().rip:x}"
+        except KvmError:
+            return "unknown"
+
     def _unexpected_exit(self):
         run = self.vcpu.run
         reason = run.exit_reason
-        try:
-            rip = f"0x{self.vcpu.get_regs().rip:x}"
-        except KvmError:
-            rip = "unknown"
         detail = exit_detail(run)
-        tst_brk(TBROK, f"Unexpected VM exit, RIP={rip}, reason="
+        tst_brk(TBROK, f"Unexpected VM exit, RIP={self._rip()}, reason="
                 f"{kc.exit_reason_name(reason)} ({reason})"
                 + (f": {detail}" if detail else ""))
 
@@ -383,10 +416,12 @@ class KvmTest:
     """The default tst_kvm_setup()/tst_kvm_run()/tst_kvm_cleanup(): every
     run() boots a fresh VM, since a VM cannot be reset."""
 
-    def __init__(self, payload_path, sink, ram_size=DEFAULT_RAM_SIZE):
+    def __init__(self, payload_path, sink, ram_size=DEFAULT_RAM_SIZE,
+                 debug=False):
         self.payload_path = payload_path
         self.sink = sink
         self.ram_size = ram_size
+        self.debug = debug
         self.system = self.payload = self.instance = None
 
     def setup(self):
@@ -407,7 +442,7 @@ class KvmTest:
         """A fresh VM with the payload, ready to run (self.instance)."""
         self.destroy_instance()
         self.instance = KvmInstance(self.system, self.payload, self.sink,
-                                    self.ram_size)
+                                    self.ram_size, self.debug)
         return self.instance
 
     def destroy_instance(self):

@@ -4,7 +4,7 @@ import difflib
 import os
 import platform
 
-from .definitions import load_definition
+from .definitions import ARCHES, load_definition
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # An installed package carries its payloads; a source checkout has them in
@@ -49,6 +49,17 @@ def payload_path(name, arch=None, folder=None):
 def definition(name, folder=None):
     """The test's definition (its .py beside the built payloads, if any)."""
     return load_definition(name, folder or payload_dir())
+
+
+def all_test_names(folder=None):
+    """Every test built for any arch."""
+    return sorted({name for arch in ARCHES for name in test_names(arch, folder)})
+
+
+def built_arches(name, folder=None):
+    """The archs the test is built for and declared to support."""
+    return [arch for arch in ARCHES
+            if os.path.exists(payload_path(name, arch, folder))]
 
 
 def close_matches(name, names):

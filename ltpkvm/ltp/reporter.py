@@ -8,6 +8,7 @@ import sys
 
 from ..host.guest_abi import (TBROK, TCONF, TDEBUG, TFAIL, TINFO, TPASS,
                               TTYPE_NAMES, TWARN)
+from .tags import failure_hints
 
 _COLOURS = {TPASS: "\033[1;32m", TFAIL: "\033[1;31m", TBROK: "\033[1;31m",
             TWARN: "\033[1;35m", TDEBUG: "\033[1;37m", TINFO: "\033[1;34m",
@@ -35,17 +36,22 @@ class Reporter:
         self.stream = stream or sys.stderr
         self.colour = colour_enabled(self.stream)
         self.debug = debug
+        self.reproducible = os.environ.get("LTP_REPRODUCIBLE_OUTPUT", "")[:1] \
+            in ("1", "y")
         self.passed = self.failed = self.broken = self.skipped = 0
         self.warnings = 0
+        self.records = []   # (file, lineno, ttype name, message)
 
     def result(self, file, lineno, ttype, message):
         """tst_res_(): print and count one result."""
         if ttype == TDEBUG and not self.debug:
             return
         name = TTYPE_NAMES.get(ttype, f"T{ttype}")
+        self.records.append((file, lineno, name, message))
         label = (f"{_COLOURS[ttype]}{name}: {_RESET}" if self.colour
                  and ttype in _COLOURS else f"{name}: ")
-        self.stream.write(f"{file}:{lineno}: {label}{message}\n")
+        shown = "" if self.reproducible else message  # as LTP does
+        self.stream.write(f"{file}:{lineno}: {label}{shown}\n")
         self.stream.flush()
         if ttype == TPASS:
             self.passed += 1
@@ -62,7 +68,12 @@ class Reporter:
         return (self.passed, self.failed, self.broken, self.skipped,
                 self.warnings)
 
-    def summary(self):
+    def summary(self, tags=()):
+        """The Summary block, after LTP's hints when something failed."""
+        if self.failed:
+            self.stream.write(failure_hints(
+                tags, f"{_COLOURS[TCONF]}HINT: {_RESET}" if self.colour
+                else "HINT: "))
         self.stream.write(
             "\nSummary:\n"
             f"passed   {self.passed}\n"

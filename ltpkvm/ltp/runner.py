@@ -4,11 +4,14 @@ setup, iterations, cleanup, then the Summary block and the exit status."""
 import contextlib
 import os
 import signal
+import time
 import traceback
 
-from ..host.errors import AbortTest, tst_brk
-from ..host.guest_abi import TBROK, TCONF
+from .. import __version__
+from ..host.errors import AbortTest, caller_location, tst_brk
+from ..host.guest_abi import TBROK, TCONF, TINFO
 from ..host.instance import KvmTest, install_kick_handler
+from .kconfig import check_kconfigs
 
 DEFAULT_TIMEOUT = 30   # seconds, LTP's default per run
 RETRY_INTERVAL = 0.1   # re-send SIGALRM until the handler has run
@@ -52,7 +55,20 @@ def deadline(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_requirements(definition, arch):
+def print_preamble(reporter, timeout):
+    """The TINFO lines every LTP test starts with."""
+    def info(message):
+        reporter.result(*caller_location(), TINFO, message)
+
+    uname = os.uname()
+    info(f"ltpkvm version: {__version__}")
+    info(f"Tested kernel: {uname.release} {uname.version} {uname.machine}")
+    seconds = round(timeout)
+    info(f"Timeout per run is {seconds // 3600}h {seconds // 60 % 60:02d}m "
+         f"{seconds % 60:02d}s")
+
+
+def check_requirements(definition, arch, reporter):
     """TCONF, with LTP's wording, when this host cannot run the test."""
     if arch not in definition.supported_archs:
         tst_brk(TCONF, f"This arch '{arch}' is not supported for test!")
@@ -61,6 +77,9 @@ def check_requirements(definition, arch):
     if os.cpu_count() < definition.min_cpus:
         tst_brk(TCONF, f"Test needs at least {definition.min_cpus} CPUs "
                 "online")
+    check_kconfigs(definition.needs_kconfigs,
+                   lambda ttype, message: reporter.result(
+                       *caller_location(), ttype, message))
 
 
 def _report_crash(reporter, exc, debug):
@@ -87,21 +106,35 @@ def _guarded(reporter, debug, action, *args):
     return False
 
 
+def _iterations(iterations, duration):
+    """Iteration numbers: `iterations` of them, or (-I) as many as fit in
+    duration seconds, at least one."""
+    if not duration:
+        yield from range(iterations)
+        return
+    end = time.monotonic() + duration
+    count = 0
+    while count == 0 or time.monotonic() < end:
+        yield count
+        count += 1
+
+
 def run_test(definition, payload_path, arch, reporter, iterations=1,
-             debug=False):
+             debug=False, duration=0):
     """Run a test; returns LTP's exit status. The Summary is always printed."""
-    test = KvmTest(payload_path, reporter)
+    test = KvmTest(payload_path, reporter, debug=debug)
     setup = definition.setup or KvmTest.setup
     run = definition.run or KvmTest.run
     cleanup = definition.cleanup or KvmTest.cleanup
 
     def setup_and_run():
-        check_requirements(definition, arch)
         timeout = test_timeout(definition)
+        print_preamble(reporter, timeout)
+        check_requirements(definition, arch, reporter)
         install_kick_handler()
         with deadline(timeout):
             setup(test)
-        for _ in range(iterations):
+        for _ in _iterations(iterations, duration):
             before = reporter.counts()
             with deadline(timeout):
                 run(test)
@@ -112,5 +145,5 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
     _guarded(reporter, debug, cleanup, test)
     if definition.cleanup:
         _guarded(reporter, debug, KvmTest.cleanup, test)  # never leak a VM
-    reporter.summary()
+    reporter.summary(definition.tags)
     return reporter.exit_status()

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""needs_kconfigs as LTP checks them: the kernel config is read from
+$KCONFIG_PATH, else /proc/config.gz, else /boot/config-$(uname -r); each
+requirement is `CONFIG_X` (built in or a module), `CONFIG_X=value`, or
+alternatives joined by `|`. KCONFIG_SKIP_CHECK skips the check."""
+import gzip
+import os
+
+from ..host.errors import tst_brk
+from ..host.guest_abi import TBROK, TCONF, TINFO
+
+
+def config_path():
+    override = os.environ.get("KCONFIG_PATH")
+    if override:
+        return override
+    for path in ("/proc/config.gz", f"/boot/config-{os.uname().release}"):
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def read_config(path):
+    """{CONFIG_X: value} of a kernel config file (gzip or plain)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    config = {}
+    with opener(path, "rt", errors="replace") as lines:
+        for line in lines:
+            name, sep, value = line.strip().partition("=")
+            if sep and name.startswith("CONFIG_"):
+                config[name] = value.strip('"')
+    return config
+
+
+def _satisfied(config, term):
+    name, sep, value = term.strip().partition("=")
+    if sep:
+        return config.get(name) == value.strip('"')
+    return config.get(name) in ("y", "m")
+
+
+def check_kconfigs(requirements, report):
+    """TCONF when the running kernel's config lacks a requirement.
+    report(ttype, message) prints the TINFO lines LTP prints."""
+    if not requirements:
+        return
+    if os.environ.get("KCONFIG_SKIP_CHECK"):
+        report(TINFO, "Skipping kernel config check as requested")
+        return
+    path = config_path()
+    if path is None:
+        tst_brk(TBROK, "Couldn't locate kernel config!")
+    report(TINFO, f"Parsing kernel config '{path}'")
+    try:
+        config = read_config(path)
+    except OSError as exc:
+        tst_brk(TBROK, f"Cannot read kernel config '{path}': {exc.strerror}")
+    missing = [req for req in requirements
+               if not any(_satisfied(config, term) for term in req.split("|"))]
+    for req in missing:
+        report(TINFO, f"Constraint '{req}' not satisfied!")
+    if missing:
+        tst_brk(TCONF, "Aborting due to unsuitable kernel config, see above!")
