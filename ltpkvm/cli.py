@@ -1,13 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The ltpkvm command line."""
+import json
+import sys
+
 import click
 
 from . import __version__
 from .host.errors import AbortTest, caller_location
 from .host.guest_abi import TBROK
 from .ltp import catalog
+from .ltp.definitions import ARCHES
+from .ltp.install import Installer, default_ltproot
+from .ltp.metadata import ltp_metadata
 from .ltp.reporter import Reporter
-from .ltp.runner import run_test
+from .ltp.runtest import read_entries
+from .ltp.session import run_one, verdict, write_json_report
+from .ltp.tags import tag_url
 
 
 def _broken_without_running(message):
@@ -29,6 +37,11 @@ class LtpCommand(click.Command):
                                     f"(see 'ltpkvm {self.name} --help')")
 
 
+def _complete_test(ctx, param, incomplete):
+    return [name for name in catalog.all_test_names()
+            if name.startswith(incomplete)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="ltpkvm")
 def main():
@@ -36,44 +49,229 @@ def main():
     real KVM virtual machine and reports like an LTP test."""
 
 
-ARCHES = ("x86_64", "i386")
+def _selected(names, run_all, arch):
+    """[(test, arch)] to run; TBROK for an unknown name."""
+    arches = ARCHES if arch == "all" else (arch,)
+    if run_all:
+        return [(name, a) for a in arches for name in catalog.test_names(a)]
+    if not names:
+        _broken_without_running("No test named (give NAME... or --all)")
+    selected = []
+    for name in names:
+        for a in arches:
+            if name not in catalog.test_names(a):
+                _unknown_test(name, a)
+            selected.append((name, a))
+    return selected
+
+
+def _unknown_test(name, arch):
+    known = catalog.test_names(arch)
+    if not known:
+        _broken_without_running(
+            f"No built {arch} tests in {catalog.payload_dir()}: run "
+            "'make' in the source tree or reinstall ltpkvm")
+    hint = catalog.close_matches(name, known)
+    _broken_without_running(
+        f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
+                                    if hint else "; see 'ltpkvm list'"))
 
 
 @main.command(cls=LtpCommand)
-@click.argument("name")
-@click.option("--arch", type=click.Choice(ARCHES), default=catalog.host_arch,
-              show_default="the host's", help="Payload architecture.")
+@click.argument("names", metavar="NAME...", nargs=-1,
+                shell_complete=_complete_test)
+@click.option("--all", "run_all", is_flag=True, help="Run every test.")
+@click.option("--arch", type=click.Choice(ARCHES + ("all",)),
+              default=catalog.host_arch, show_default="the host's",
+              help="Payload architecture ('all': each).")
 @click.option("-i", "iterations", type=click.IntRange(min=0), default=1,
-              show_default=True, help="Run the test N times, each in a "
+              show_default=True, help="Run each test N times, each in a "
               "fresh VM.")
-@click.option("-D", "debug", is_flag=True, help="Debug output.")
-def run(name, arch, iterations, debug):
-    """Run the test NAME and report like LTP (exit status per LTP)."""
-    names = catalog.test_names(arch)
-    if name not in names:
-        if not names:
-            _broken_without_running(
-                f"No built {arch} tests in {catalog.payload_dir()}: run "
-                "'make' in the source tree or reinstall ltpkvm")
-        hint = catalog.close_matches(name, names)
-        _broken_without_running(
-            f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
-                                        if hint else "; see 'ltpkvm list'"))
-    reporter = Reporter(debug=debug)
+@click.option("-I", "duration", type=click.FloatRange(min=0), default=0,
+              metavar="SECS", help="Run each test repeatedly for SECS "
+              "seconds.")
+@click.option("-D", "debug", is_flag=True,
+              help="Debug output: VM setup and every VM exit.")
+@click.option("--json-report", type=click.Path(dir_okay=False, writable=True),
+              help="Write the results as JSON to this file.")
+def run(names, run_all, arch, iterations, duration, debug, json_report):
+    """Run tests and report like LTP (output and exit status).
+
+    Environment: LTP_TIMEOUT_MUL, LTP_COLORIZE_OUTPUT,
+    LTP_REPRODUCIBLE_OUTPUT, KCONFIG_PATH, KCONFIG_SKIP_CHECK."""
+    selected = _selected(names, run_all, arch)
+    runs = []
+    with _progress(len(selected)) as advance:
+        for name, test_arch in selected:
+            advance(f"{name} ({test_arch})")
+            runs.append(run_one(name, test_arch, iterations, duration, debug))
+    if json_report:
+        write_json_report(json_report, runs)
+    if len(runs) > 1:
+        _print_run_table(runs)
+    status = 0
+    for test_run in runs:
+        status |= test_run.status
+    raise SystemExit(status)
+
+
+def _progress(total):
+    """A progress bar on a terminal when several tests run, else nothing;
+    yields advance(description)."""
+    import contextlib
+    if total < 2 or not sys.stderr.isatty():
+        return contextlib.nullcontext(lambda description: None)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(console=Console(stderr=True), transient=True) as prog:
+            task = prog.add_task("tests", total=total)
+            started = [False]
+
+            def advance(description):
+                if started[0]:
+                    prog.advance(task)
+                started[0] = True
+                prog.update(task, description=description)
+            yield advance
+    return bar()
+
+
+def _print_run_table(runs):
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(title="ltpkvm results")
+    for column in ("test", "arch", "verdict", "passed", "failed", "broken",
+                   "skipped", "warnings", "seconds"):
+        table.add_column(column, justify="left" if column in (
+            "test", "arch", "verdict") else "right")
+    colours = {"pass": "green", "fail": "red", "broken": "red",
+               "warning": "magenta", "skipped": "yellow"}
+    for r in runs:
+        word = verdict(r.status)
+        table.add_row(r.name, r.arch, f"[{colours[word]}]{word}[/]",
+                      *(str(r.counts[k]) for k in (
+                          "passed", "failed", "broken", "skipped",
+                          "warnings")), f"{r.duration:.2f}")
+    Console().print(table)
+
+
+def _test_info(name):
+    """(definition, archs built) of a test; TBROK for a broken definition."""
     try:
         definition = catalog.definition(name)
     except AbortTest as exc:
-        definition = None
-        reporter.result(exc.file, exc.lineno, exc.ttype, exc.message)
-    if definition is None:
-        reporter.summary()
-        raise SystemExit(reporter.exit_status())
-    raise SystemExit(run_test(definition, catalog.payload_path(name, arch),
-                              arch, reporter, iterations, debug))
+        raise click.ClickException(exc.message)
+    return definition, catalog.built_arches(name)
+
+
+def _hooks(definition):
+    return [hook for hook in ("setup", "run", "cleanup")
+            if getattr(definition, hook)]
+
+
+def _needs(definition):
+    needs = []
+    if definition.needs_root:
+        needs.append("root")
+    needs += list(definition.needs_kconfigs)
+    if definition.min_cpus > 1:
+        needs.append(f"{definition.min_cpus} CPUs")
+    return needs
 
 
 @main.command("list")
-def list_tests():
-    """List the tests."""
-    for name in catalog.test_names():
-        click.echo(name)
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+def list_tests(as_json):
+    """List the tests with their archs, tags and requirements."""
+    rows = []
+    for name in catalog.all_test_names():
+        definition, built = _test_info(name)
+        rows.append({"name": name, "archs": [a for a in built if a in
+                                             definition.supported_archs],
+                     "tags": [list(tag) for tag in definition.tags],
+                     "needs": _needs(definition),
+                     "hooks": _hooks(definition),
+                     "description": definition.description})
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    table = Table()
+    table.add_column("name", no_wrap=True,
+                     min_width=max([4] + [len(row["name"]) for row in rows]))
+    for column in ("archs", "tags", "needs", "host hooks", "description"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"], " ".join(row["archs"]),
+                      "\n".join(f"{k} {v[:12] if k == 'linux-git' else v}"
+                                for k, v in row["tags"]),
+                      ", ".join(row["needs"]), ", ".join(row["hooks"]),
+                      row["description"])
+    Console().print(table)
+
+
+@main.command()
+@click.argument("name", shell_complete=_complete_test)
+def info(name):
+    """Describe the test NAME."""
+    if name not in catalog.all_test_names():
+        hint = catalog.close_matches(name, catalog.all_test_names())
+        raise click.ClickException(f"Unknown test '{name}'" + (
+            f"; did you mean: {', '.join(hint)}?" if hint else ""))
+    definition, built = _test_info(name)
+    from rich.console import Console
+    console = Console()
+    console.print(f"[bold]{name}[/]: {definition.description or '-'}")
+    console.print(f"archs: {' '.join(definition.supported_archs)} "
+                  f"(built: {' '.join(built) or 'none'})")
+    for key, value in definition.tags:
+        url = tag_url(key, value)
+        console.print(f"{key}: " + (f"[link={url}]{value}[/link] {url}"
+                                    if url else value))
+    console.print(f"needs: {', '.join(_needs(definition)) or 'nothing'}")
+    console.print(f"timeout: {30 + definition.timeout} s")
+    console.print(f"host hooks: {', '.join(_hooks(definition)) or 'none'}"
+                  + (f" ({definition.source})" if definition.source else ""))
+    if definition.doc:
+        console.print(definition.doc)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.File("w"), default="-",
+              help="Write to this file (default: stdout).")
+def metadata(output):
+    """The tests' metadata as JSON shaped like LTP's metadata/ltp.json."""
+    output.write(json.dumps(ltp_metadata(read_entries(),
+                                         catalog.definition), indent=1) + "\n")
+
+
+@main.command("install-ltp")
+@click.option("--ltproot", type=click.Path(file_okay=False),
+              default=default_ltproot, show_default="$LTPROOT or /opt/ltp",
+              help="The installed LTP to add ltpkvm's tests to.")
+@click.option("--uninstall", is_flag=True,
+              help="Remove exactly what install-ltp added.")
+def install_ltp(ltproot, uninstall):
+    """Install ltpkvm's tests into an installed LTP (runtest file,
+    testcases/bin, metadata/ltp.json), for runltp and kirk."""
+    installer = Installer(ltproot)
+    try:
+        if uninstall:
+            if not installer.uninstall():
+                raise click.ClickException(
+                    f"ltpkvm is not installed in {installer.root}")
+            click.echo(f"Removed ltpkvm from {installer.root}")
+            return
+        installer.install(ltp_metadata(read_entries(), catalog.definition))
+    except OSError as exc:
+        raise click.ClickException(f"{exc.filename or ltproot}: "
+                                   f"{exc.strerror}")
+    click.echo(f"Installed ltpkvm into {installer.root}: runtest/ltpkvm, "
+               f"{len(read_entries())} tests")
+    for kept in installer.kept:
+        click.echo(f"Kept LTP's own {kept}: runtest/ltpkvm runs ltpkvm's "
+                   "test through testcases/bin/ltpkvm")

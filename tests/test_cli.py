@@ -38,7 +38,7 @@ def test_no_payloads_built_is_a_clear_tbrok(ltpkvm, tmp_path):
 
 
 def test_list_and_version(ltpkvm):
-    assert "kvm_pagefault01" in ltpkvm("list").stdout.split()
+    assert "kvm_pagefault01" in ltpkvm("list").stdout
     version = ltpkvm("-V")
     assert version.status == 0 and "ltpkvm" in version.stdout
 
@@ -82,8 +82,69 @@ def test_dev_kvm_without_permission_is_tconf(build_dir):
 
 
 def test_python_dash_m_and_console_script_agree(ltpkvm):
-    assert ltpkvm("list").stdout == subprocess.run(
-        [sys.executable, "-c", "from ltpkvm.cli import main; main()", "list"],
+    assert ltpkvm("list", "--json").stdout == subprocess.run(
+        [sys.executable, "-c", "from ltpkvm.cli import main; main()", "list",
+         "--json"],
         cwd=REPO, capture_output=True, text=True,
         env=dict(os.environ, LTPKVM_PAYLOAD_DIR=os.path.join(
             REPO, "build", "payloads"))).stdout
+
+
+@needs_kvm
+def test_several_tests_each_keep_ltp_format_and_a_json_report(ltpkvm,
+                                                              tmp_path):
+    report = tmp_path / "report.json"
+    run = ltpkvm("run", "--arch", "all", "selftest_hello", "selftest_tconf",
+                 "--json-report", str(report), suite=True)
+    assert run.status == 32, run.output  # TCONF only where nothing passed
+    assert run.output.count("\nSummary:\n") == 4
+    data = __import__("json").loads(report.read_text())
+    assert [(t["name"], t["arch"], t["status"], t["verdict"])
+            for t in data["tests"]] == [
+        ("selftest_hello", "x86_64", 0, "pass"),
+        ("selftest_hello", "i386", 0, "pass"),
+        ("selftest_tconf", "x86_64", 32, "skipped"),
+        ("selftest_tconf", "i386", 32, "skipped")]
+    hello = data["tests"][0]
+    assert hello["counts"] == {"passed": 1, "failed": 0, "broken": 0,
+                               "skipped": 0, "warnings": 0}
+    assert hello["results"][-1] == {"file": "selftest_hello.c", "line": 7,
+                                    "type": "TPASS",
+                                    "message": "Hello, world!"}
+    assert data["status"] == 32
+    assert "ltpkvm results" in run.stdout  # the final table
+
+
+@needs_kvm
+def test_run_all_runs_every_built_test(ltpkvm):
+    run = ltpkvm("run", "--all")
+    assert run.status == 0, run.output
+    assert "kvm_pagefault01.c" in run.output
+
+
+@needs_kvm
+def test_duration_option_repeats_for_that_long(ltpkvm):
+    run = ltpkvm("run", "-I", "1", "selftest_hello", suite=True)
+    assert run.status == 0, run.output
+    assert run.summary()["passed"] > 3
+
+
+def test_list_json_and_info(ltpkvm):
+    import json
+    tests = {t["name"]: t for t in json.loads(ltpkvm("list", "--json").stdout)}
+    assert tests["kvm_pagefault01"]["archs"] == ["x86_64"]
+    assert ["CVE", "2021-38198"] in tests["kvm_pagefault01"]["tags"]
+    assert tests["kvm_pagefault01"]["hooks"] == ["setup", "cleanup"]
+    info = ltpkvm("info", "kvm_pagefault01")
+    assert info.status == 0
+    assert "cvename.cgi?name=CVE-2021-38198" in info.stdout.replace("\n", "")
+    assert "two-dimensional paging off" in info.stdout.replace("\n", " ")
+    unknown = ltpkvm("info", "kvm_pagefault1")
+    assert unknown.status == 1 and "did you mean: kvm_pagefault01" in \
+        unknown.output
+
+
+def test_no_test_named_is_tbrok(ltpkvm):
+    run = ltpkvm("run")
+    assert run.status == 2
+    assert "No test named (give NAME... or --all)" in run.output

@@ -31,6 +31,7 @@ HOOKS = ("setup", "run", "cleanup")
 
 @dataclasses.dataclass
 class TestDefinition:
+    __test__ = False   # not a pytest test class
     name: str
     description: str = ""
     tags: tuple = ()
@@ -43,13 +44,14 @@ class TestDefinition:
     run: object = None
     cleanup: object = None
     source: str = None
+    doc: str = ""     # the definition file's docstring
 
     def has_hooks(self):
         return any(getattr(self, hook) for hook in HOOKS)
 
 
 METADATA = tuple(field.name for field in dataclasses.fields(TestDefinition)
-                 if field.name not in HOOKS + ("name", "source"))
+                 if field.name not in HOOKS + ("name", "source", "doc"))
 
 
 def load_definition(name, folder):
@@ -73,4 +75,5 @@ def load_definition(name, folder):
     unknown = set(fields.get("supported_archs", ())) - set(ARCHES)
     if unknown:
         tst_brk(TBROK, f"{path}: unknown arch(es) {sorted(unknown)}")
-    return TestDefinition(name, source=path, **fields)
+    return TestDefinition(name, source=path, doc=module.__doc__ or "",
+                          **fields)
