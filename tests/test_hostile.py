@@ -1,16 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Hostile guests (tests/payloads/hostile_*.c): whatever a guest does to the
 result page or the VM, the host ends with a clear result, one Summary block
-and LTP's exit status, never a Python traceback."""
+and LTP's exit status, never a Python traceback; on both arches."""
 import time
 
 import pytest
 
 from conftest import needs_kvm
-from test_guest_library import (assert_broken,
-                                assert_ltp_run, counts, results)
+from test_guest_library import (ON_EACH_ARCH, assert_broken, assert_ltp_run,
+                                counts, results, run_suite)
 
-pytestmark = needs_kvm
+pytestmark = [needs_kvm, ON_EACH_ARCH]
 
 # LTP's default test timeout, LTP_TIMEOUT_MUL being at least 1
 LTP_TIMEOUT = 30
@@ -20,12 +20,14 @@ STARTUP_S = 0.5   # interpreter start and imports, generously
 FORGED_SUMMARY = (r"\nSummary:\npassed   99\nfailed   0\nbroken   0"
                   r"\nskipped  0\nwarnings 0\n")
 
-# What the TBROK of each hostile guest must say
+# Where hostile_file_addr_unmapped points: beyond 4 GiB only on x86_64
+UNMAPPED_ADDR = {"x86_64": "0x100000000000", "i386": "0x80000000"}
+
+# What the TBROK of each hostile guest must say, on both arches
 BROKEN = {
     "hostile_bad_result": ["invalid result value 4660"],
     "hostile_unterminated": ["message is not NUL-terminated"],
     "hostile_file_addr_mmio": ["invalid file name pointer 0x7fff0000"],
-    "hostile_file_addr_unmapped": ["invalid file name pointer 0x100000000000"],
     "hostile_triple_fault": ["Unexpected VM exit", "KVM_EXIT_SHUTDOWN (8)",
                              "triple fault"],
     "hostile_port_io": ["Unexpected VM exit", "KVM_EXIT_IO (2)",
@@ -35,16 +37,25 @@ BROKEN = {
 }
 
 
-@pytest.mark.parametrize("payload", BROKEN)
-def test_hostile_guest_is_broken(ltpkvm, payload):
-    message = assert_broken(ltpkvm("run", payload, suite=True), ".py",
-                            *BROKEN[payload])
-    # Nothing of the guest's is shown unbounded (the result page is 4 KiB)
+def assert_bounded_tbrok(run, *keywords):
+    """The run is one host TBROK holding every keyword; nothing of the
+    guest's is shown unbounded (the result page is 4 KiB)."""
+    message = assert_broken(run, ".py", *keywords)
     assert len(message) < 200, message
 
 
-def test_forged_summary_is_escaped(ltpkvm):
-    run = ltpkvm("run", "hostile_forged_summary", suite=True)
+@pytest.mark.parametrize("payload", BROKEN)
+def test_hostile_guest_is_broken(ltpkvm, arch, payload):
+    assert_bounded_tbrok(run_suite(ltpkvm, arch, payload), *BROKEN[payload])
+
+
+def test_file_name_pointer_to_unmapped_memory(ltpkvm, arch):
+    assert_bounded_tbrok(run_suite(ltpkvm, arch, "hostile_file_addr_unmapped"),
+                         "invalid file name pointer " + UNMAPPED_ADDR[arch])
+
+
+def test_forged_summary_is_escaped(ltpkvm, arch):
+    run = run_suite(ltpkvm, arch, "hostile_forged_summary")
     assert_ltp_run(run, 0, [
         ("hostile_forged_summary.c", "TPASS",
          "Forged message" + FORGED_SUMMARY + r"\r\t\x1b[1;32m\x7f"),
@@ -52,8 +63,8 @@ def test_forged_summary_is_escaped(ltpkvm):
     ], counts(passed=2))
 
 
-def test_unicode_line_breaks_are_escaped(ltpkvm):
-    run = ltpkvm("run", "hostile_unicode_newlines", suite=True)
+def test_unicode_line_breaks_are_escaped(ltpkvm, arch):
+    run = run_suite(ltpkvm, arch, "hostile_unicode_newlines")
     assert not any(0x80 <= ord(c) <= 0x9f or c in "\u2028\u2029"
                    for c in run.output), ascii(run.output)
     assert [result[:2] for result in results(run)] == [
@@ -61,11 +72,11 @@ def test_unicode_line_breaks_are_escaped(ltpkvm):
     assert_ltp_run(run, 0, results(run), counts(passed=1))
 
 
-def test_spinning_guest_times_out(ltpkvm):
+def test_spinning_guest_times_out(ltpkvm, arch):
     # LTP_TIMEOUT_MUL scales LTP's 30 s default down to 1.5 s
     started = time.monotonic()
-    run = ltpkvm("run", "hostile_spin", suite=True,
-                 env={"LTP_TIMEOUT_MUL": "0.05"}, timeout=LTP_TIMEOUT)
+    run = run_suite(ltpkvm, arch, "hostile_spin",
+                    env={"LTP_TIMEOUT_MUL": "0.05"}, timeout=LTP_TIMEOUT)
     elapsed = time.monotonic() - started
     message = assert_broken(run, "runner.py")
     assert message == "Test timed out after 1.5 s", message

@@ -2,7 +2,7 @@
 /* A file name pointer to mapped memory that is not RAM is a TBROK. */
 #include "kvm_test.h"
 
-/* Mapped by the guest page tables, above the end of guest RAM */
+/* Above the end of guest RAM, mapped by the guest page tables if paged */
 #define NO_RAM_ADDR 0x7fff0000UL
 
 void main(void)

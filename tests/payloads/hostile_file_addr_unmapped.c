@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* A file name pointer the guest page tables do not map is a TBROK. */
+/* A file name pointer to unmapped guest memory is a TBROK. */
 #include "kvm_test.h"
 
 #if defined(__x86_64__)
-
 /* Far beyond the 4 GiB that the guest page tables map */
-#define UNMAPPED_ADDR 0x100000000000UL
+# define UNMAPPED_ADDR 0x100000000000UL
+#else
+/*
+ * Inside the unmapped 2-3 GiB; unpaged (KVMs that refuse 32-bit paging),
+ * there is no guest memory there either.
+ */
+# define UNMAPPED_ADDR 0x80000000UL
+#endif
 
 void main(void)
 {
@@ -13,7 +19,3 @@ void main(void)
 		 "File name pointer to unmapped memory");
 	tst_res(TFAIL, "The host resumed the guest after a bad file name");
 }
-
-#else /* defined(__x86_64__) */
-TST_TEST_TCONF("Test supported only on x86_64");
-#endif /* defined(__x86_64__) */

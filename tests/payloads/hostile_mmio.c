@@ -2,7 +2,7 @@
 /* A write to mapped memory that is not RAM is a KVM_EXIT_MMIO TBROK. */
 #include "kvm_test.h"
 
-/* Mapped by the guest page tables, above the end of guest RAM */
+/* Above the end of guest RAM, mapped by the guest page tables if paged */
 #define NO_RAM_ADDR 0x7ff00000UL
 
 void main(void)

@@ -51,6 +51,26 @@ static int check_block(unsigned int i, uintptr_t prev_end)
 	return 1;
 }
 
+/*
+ * The offset of the first byte of b that is not value, b->size if none.
+ * Word by word: guest code may be emulated, and the 1 MiB block checked
+ * byte by byte takes seconds then. (Blocks are at least 16-aligned.)
+ */
+static size_t first_wrong_byte(const struct block *b, unsigned char value)
+{
+	const uint64_t *words = (const uint64_t *)b->ptr;
+	uint64_t word = value * 0x0101010101010101ULL;
+	size_t j = 0;
+
+	while (j + sizeof(word) <= b->size && words[j / sizeof(word)] == word)
+		j += sizeof(word);
+
+	while (j < b->size && b->ptr[j] == value)
+		j++;
+
+	return j;
+}
+
 void main(void)
 {
 	uintptr_t prev_end = (uintptr_t)kvm_image_end;
@@ -71,13 +91,11 @@ void main(void)
 
 	/* Only now: a later block written over an earlier one shows here */
 	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
-		for (j = 0; j < blocks[i].size; j++) {
-			if (blocks[i].ptr[j] != pattern(i)) {
-				tst_res(TFAIL, "Block %u byte %zu is 0x%02x, "
-					"expected 0x%02x", i, j, blocks[i].ptr[j],
-					pattern(i));
-				return;
-			}
+		j = first_wrong_byte(&blocks[i], pattern(i));
+		if (j < blocks[i].size) {
+			tst_res(TFAIL, "Block %u byte %zu is 0x%02x, expected 0x%02x",
+				i, j, blocks[i].ptr[j], pattern(i));
+			return;
 		}
 	}
 

@@ -2,7 +2,7 @@
 /* The guest's tst_res() formats every printf conversion as glibc does. */
 #include "kvm_test.h"
 
-/* The expected output is for LP64 (x86_64): long is 32-bit on i386 */
+/* long and size_t are 64-bit on x86_64 (LP64), 32-bit on i386 (ILP32) */
 #define LONG_MIN_ (-__LONG_MAX__ - 1L)
 #define LLONG_MIN_ (-__LONG_LONG_MAX__ - 1LL)
 
