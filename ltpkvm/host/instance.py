@@ -19,8 +19,7 @@ from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
                         VM_KERNEL_BASEADDR, tst_kvm_result)
 from .memory import GuardedBuffer, page_align_down, page_align_up
 from .payload import Payload
-from .results import (MAX_FILE_NAME, is_valid_result, printable,
-                      read_c_string, read_message)
+from .results import decode_result, is_valid_result, read_c_string
 from .x86 import boot_x86, i386_paging_works, walk_page_tables
 
 MIB = 1024 * 1024
@@ -244,7 +243,7 @@ class KvmInstance:
                     continue  # kvm_yield(), or a signal for wait_guest()
                 if value == KVM_TEXIT:
                     return ret
-                self._relay_result(value)
+                self._relay_result()
                 result.result = KVM_TNONE
         finally:
             self.run_thread = None
@@ -282,29 +281,20 @@ class KvmInstance:
         self.vcpu.run.immediate_exit = 1
         signal.pthread_kill(thread_id, signum)
 
-    def _relay_result(self, value):
-        """tst_kvm_print_result(): pass one guest result to the sink."""
-        if not is_valid_result(value):
-            tst_brk(TBROK, f"KVM test returned invalid result value {value}")
-        result = self.result
-        message = read_message(self.result_page)
-        if message is None:
-            tst_brk(TBROK, "Guest result message is not NUL-terminated "
-                    "within the result page: "
-                    + printable(bytes(self.result_page[16:80])) + "...")
-        message = printable(message)
-        file_addr = result.file_addr
-        memory = self.get_memptr(file_addr)
-        name = None if memory is None else read_c_string(memory, 0,
-                                                         MAX_FILE_NAME)
-        if not name:
-            tst_brk(TBROK, f"Guest result has an invalid file name pointer "
-                    f"0x{file_addr:x} (result {value}, line {result.lineno}, "
-                    f"message: {message})")
-        file, lineno = printable(name), result.lineno
-        if value == TBROK:
+    def _relay_result(self):
+        """tst_kvm_print_result(): pass one guest result to the sink; a
+        guest TBROK ends the test there."""
+        ttype, file, lineno, message = decode_result(self.result_page,
+                                                     self.read_guest_string)
+        if ttype == TBROK:
             raise AbortTest(TBROK, message, file, lineno)
-        self.sink.result(file, lineno, value, message)
+        self.sink.result(file, lineno, ttype, message)
+
+    def read_guest_string(self, addr, limit):
+        """The NUL-terminated bytes at guest-virtual addr (at most limit),
+        None if they are not all in guest memory."""
+        memory = self.get_memptr(addr)
+        return None if memory is None else read_c_string(memory, 0, limit)
 
     def _debug_exit(self):
         reason = self.vcpu.run.exit_reason

@@ -2,6 +2,9 @@
 """Decoding the result page. The guest writes it and may be hostile: every
 field is checked, text is bounded and made printable, and a bad page is
 described, never trusted."""
+import struct
+
+from .errors import tst_brk
 from .guest_abi import (KVM_RESULT_MESSAGE_OFFSET, TBROK, TCONF, TDEBUG,
                         TFAIL, TINFO, TPASS, TWARN)
 
@@ -33,6 +36,25 @@ def read_c_string(view, offset, limit):
     return None if end < 0 else chunk[:end]
 
 
-def read_message(page):
-    """The message of the result page, or None when it is unterminated."""
-    return read_c_string(page, KVM_RESULT_MESSAGE_OFFSET, len(page))
+def decode_result(page, read_guest_string):
+    """One guest result from the result page (bytes-like) as
+    (ttype, file, lineno, message), all printable and bounded; TBROK
+    (AbortTest) for anything a correct guest does not write.
+    read_guest_string(addr, limit) reads a NUL-terminated string from guest
+    memory, None when there is none."""
+    value, lineno, file_addr = struct.unpack_from("<iiQ", page)
+    if not is_valid_result(value):
+        tst_brk(TBROK, f"KVM test returned invalid result value {value}")
+    raw = read_c_string(page, KVM_RESULT_MESSAGE_OFFSET, len(page))
+    if raw is None:
+        tst_brk(TBROK, "Guest result message is not NUL-terminated within "
+                "the result page: " + printable(bytes(page[
+                    KVM_RESULT_MESSAGE_OFFSET:KVM_RESULT_MESSAGE_OFFSET + 64]))
+                + "...")
+    message = printable(raw)
+    name = read_guest_string(file_addr, MAX_FILE_NAME)
+    if not name:
+        tst_brk(TBROK, f"Guest result has an invalid file name pointer "
+                f"0x{file_addr:x} (result {value}, line {lineno}, "
+                f"message: {message})")
+    return value, printable(name), lineno, message
