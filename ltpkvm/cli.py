@@ -37,6 +37,13 @@ class LtpCommand(click.Command):
                                     f"(see 'ltpkvm {self.name} --help')")
 
 
+def _console():
+    """rich's console for tables: the terminal's width, or wide enough not
+    to cut cells when the output goes to a file or a pipe."""
+    from rich.console import Console
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
 def _complete_test(ctx, param, incomplete):
     return [name for name in catalog.all_test_names()
             if name.startswith(incomplete)]
@@ -140,13 +147,14 @@ def _progress(total):
 
 
 def _print_run_table(runs):
-    from rich.console import Console
     from rich.table import Table
     table = Table(title="ltpkvm results")
-    for column in ("test", "arch", "verdict", "passed", "failed", "broken",
-                   "skipped", "warnings", "seconds"):
-        table.add_column(column, justify="left" if column in (
-            "test", "arch", "verdict") else "right")
+    table.add_column("test", no_wrap=True,
+                     min_width=max(len(r.name) for r in runs))
+    for column in ("arch", "verdict"):
+        table.add_column(column, no_wrap=True)
+    for column in ("pass", "fail", "brok", "skip", "warn", "s"):
+        table.add_column(column, justify="right", no_wrap=True)
     colours = {"pass": "green", "fail": "red", "broken": "red",
                "warning": "magenta", "skipped": "yellow"}
     for r in runs:
@@ -154,8 +162,8 @@ def _print_run_table(runs):
         table.add_row(r.name, r.arch, f"[{colours[word]}]{word}[/]",
                       *(str(r.counts[k]) for k in (
                           "passed", "failed", "broken", "skipped",
-                          "warnings")), f"{r.duration:.2f}")
-    Console().print(table)
+                          "warnings")), f"{r.duration:.3f}")
+    _console().print(table)
 
 
 def _test_info(name):
@@ -198,7 +206,6 @@ def list_tests(as_json):
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
-    from rich.console import Console
     from rich.table import Table
     table = Table()
     table.add_column("name", no_wrap=True,
@@ -211,7 +218,7 @@ def list_tests(as_json):
                                 for k, v in row["tags"]),
                       ", ".join(row["needs"]), ", ".join(row["hooks"]),
                       row["description"])
-    Console().print(table)
+    _console().print(table)
 
 
 @main.command()
@@ -223,8 +230,7 @@ def info(name):
         raise click.ClickException(f"Unknown test '{name}'" + (
             f"; did you mean: {', '.join(hint)}?" if hint else ""))
     definition, built = _test_info(name)
-    from rich.console import Console
-    console = Console()
+    console = _console()
     console.print(f"[bold]{name}[/]: {definition.description or '-'}")
     console.print(f"archs: {' '.join(definition.supported_archs)} "
                   f"(built: {' '.join(built) or 'none'})")

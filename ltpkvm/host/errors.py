@@ -16,22 +16,24 @@ def caller_location(depth=1):
 
 
 class AbortTest(Exception):
-    """tst_brk(): the test cannot go on; ttype is the result to report."""
+    """tst_brk(): the test cannot go on; ttype is the result to report,
+    details lines that explain it (a crash report)."""
 
-    def __init__(self, ttype, message, file=None, lineno=None):
+    def __init__(self, ttype, message, file=None, lineno=None, details=()):
         super().__init__(message)
         self.ttype = ttype
         self.message = message
+        self.details = list(details)
         if file is None:
             file, lineno = caller_location(1)
         self.file = file
         self.lineno = lineno
 
 
-def tst_brk(ttype, message):
+def tst_brk(ttype, message, details=()):
     """Raise AbortTest located at the caller."""
     file, lineno = caller_location()
-    raise AbortTest(ttype, message, file, lineno)
+    raise AbortTest(ttype, message, file, lineno, details)
 
 
 class NullSink:

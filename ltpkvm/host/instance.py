@@ -11,6 +11,7 @@ import time
 
 from ..kvm import KvmError, KvmSystem
 from ..kvm import constants as kc
+from .crash import crash_report
 from .errors import AbortTest, caller_location, host_res, tst_brk
 from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
                         KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE, KVM_TSYNC,
@@ -287,8 +288,15 @@ class KvmInstance:
         ttype, file, lineno, message = decode_result(self.result_page,
                                                      self.read_guest_string)
         if ttype == TBROK:
-            raise AbortTest(TBROK, message, file, lineno)
+            raise AbortTest(TBROK, message, file, lineno,
+                            self._guest_backtrace())
         self.sink.result(file, lineno, ttype, message)
+
+    def _guest_backtrace(self):
+        """Where a guest tst_brk(TBROK) came from."""
+        lines = crash_report(self, self.payload.symbolizer)
+        return lines[lines.index("backtrace:"):] if "backtrace:" in lines \
+            else lines
 
     def read_guest_string(self, addr, limit):
         """The NUL-terminated bytes at guest-virtual addr (at most limit),
@@ -312,9 +320,14 @@ class KvmInstance:
         run = self.vcpu.run
         reason = run.exit_reason
         detail = exit_detail(run)
-        tst_brk(TBROK, f"Unexpected VM exit, RIP={self._rip()}, reason="
+        rip = self._rip()
+        where = (self.payload.symbolizer.describe(int(rip, 16))
+                 if rip != "unknown" else "unknown")
+        tst_brk(TBROK, f"Unexpected VM exit, RIP={rip}, reason="
                 f"{kc.exit_reason_name(reason)} ({reason})"
-                + (f": {detail}" if detail else ""))
+                + (f": {detail}" if detail else ""),
+                [f"RIP {rip} is {where}"]
+                + crash_report(self, self.payload.symbolizer))
 
     def stop_vcpu_threads(self, timeout=1.0):
         """Kick every VcpuThread still in KVM_RUN out of it and wait for it;

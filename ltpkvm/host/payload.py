@@ -2,9 +2,11 @@
 """A built test payload: the flat image the VM boots and, beside it, the ELF
 with symbols and debug info."""
 import ctypes
+import functools
 import os
 
 from .errors import tst_brk
+from .symbols import Symbolizer
 from .guest_abi import (KVM_ARCH_I386, KVM_ARCH_X86_64, KVM_BOOT_ABI_VERSION,
                         KVM_BOOT_MAGIC, KVM_RESULT_BASEADDR, TBROK,
                         VM_KERNEL_BASEADDR, kvm_boot_header)
@@ -50,6 +52,11 @@ class Payload:
             tst_brk(TBROK, f"Payload {self.image_path} has an inconsistent "
                        "boot header")
         return header
+
+    @functools.cached_property
+    def symbolizer(self):
+        """Symbols of the payload's ELF, read on first use."""
+        return Symbolizer(self.elf_path)
 
     @property
     def arch(self):

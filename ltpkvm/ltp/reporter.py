@@ -64,6 +64,12 @@ class Reporter:
         elif ttype == TWARN:
             self.warnings += 1
 
+    def details(self, lines):
+        """Lines explaining the last result (a crash report), indented so
+        that no reader takes them for results."""
+        self.stream.write("".join(f"    {line}\n" for line in lines))
+        self.stream.flush()
+
     def counts(self):
         return (self.passed, self.failed, self.broken, self.skipped,
                 self.warnings)

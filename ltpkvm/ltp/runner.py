@@ -101,6 +101,7 @@ def _guarded(reporter, debug, action, *args):
         return True
     except AbortTest as exc:
         reporter.result(exc.file, exc.lineno, exc.ttype, exc.message)
+        reporter.details(exc.details)
     except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
         _report_crash(reporter, exc, debug)
     return False

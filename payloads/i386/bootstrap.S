@@ -45,11 +45,16 @@ kvm_intr_\vector:
 kvm_intr_common:
 	pusha			/* 8 registers, 32 bytes */
 	lea 40(%esp), %eax	/* struct kvm_interrupt_frame * */
-	push 36(%esp)		/* error code */
-	push 36(%esp)		/* vector (the stack moved by 4) */
+	/* A frame returning to the interrupted instruction, so that a
+	 * backtrace from the handler goes on into the interrupted code */
+	push (%eax)
+	push %ebp
+	mov %esp, %ebp
+	push 44(%esp)		/* error code */
+	push 44(%esp)		/* vector (the stack moved by 4) */
 	push %eax
 	call tst_handle_interrupt
-	add $12, %esp
+	add $20, %esp
 	/*
 	 * Return as iret would at the same privilege level, with popf and
 	 * ret: some KVMs' 32-bit emulators (kvm_pvm) do not know iret. The

@@ -62,7 +62,13 @@ kvm_intr_common:
 	lea 136(%rsp), %rdi	/* struct kvm_interrupt_frame * */
 	mov 120(%rsp), %rsi	/* vector */
 	mov 128(%rsp), %rdx	/* error code */
+	/* A frame returning to the interrupted instruction, so that a
+	 * backtrace from the handler goes on into the interrupted code */
+	pushq (%rdi)
+	push %rbp
+	mov %rsp, %rbp
 	call tst_handle_interrupt
+	add $16, %rsp
 	pop %r15
 	pop %r14
 	pop %r13
