@@ -10,6 +10,7 @@ import traceback
 from .. import __version__
 from ..host.errors import AbortTest, caller_location, tst_brk
 from ..host.guest_abi import TBROK, TCONF, TINFO
+from ..host.health import KernelHealth
 from ..host.instance import KvmTest, install_kick_handler
 from .kconfig import check_kconfigs
 
@@ -142,9 +143,12 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
             if reporter.counts() == before:
                 tst_brk(TBROK, "Test haven't reported results!")
 
+    health = KernelHealth().start()
     _guarded(reporter, debug, setup_and_run)
     _guarded(reporter, debug, cleanup, test)
     if definition.cleanup:
         _guarded(reporter, debug, KvmTest.cleanup, test)  # never leak a VM
+    for ttype, message in health.finish():
+        reporter.result(*caller_location(), ttype, message)
     reporter.summary(definition.tags)
     return reporter.exit_status()
