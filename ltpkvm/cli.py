@@ -247,6 +247,48 @@ def info(name):
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+def doctor(as_json):
+    """What this host can test, and why not."""
+    from .host.doctor import host_facts
+    from .ltp.runner import requirement_problem
+    facts, _ = host_facts()
+    verdicts = []
+    for name in catalog.all_test_names():
+        for arch in ARCHES:
+            if name not in catalog.test_names(arch):
+                continue
+            try:
+                problem = requirement_problem(catalog.definition(name), arch)
+            except AbortTest as exc:
+                problem = exc.message
+            verdicts.append({"test": name, "arch": arch,
+                             "runs": problem is None,
+                             "reason": problem or ""})
+    if as_json:
+        click.echo(json.dumps({"host": [{"check": c, "value": v, "ok": ok}
+                                        for c, v, ok in facts],
+                               "tests": verdicts}, indent=1))
+        return
+    from rich.table import Table
+    marks = {True: "[green]ok[/]", False: "[red]problem[/]", None: ""}
+    host = Table(title="host")
+    for column in ("check", "value", ""):
+        host.add_column(column)
+    for check, value, ok in facts:
+        host.add_row(check, value, marks[ok])
+    tests = Table(title="tests")
+    for column in ("test", "arch", "verdict"):
+        tests.add_column(column, no_wrap=column != "verdict")
+    for v in verdicts:
+        tests.add_row(v["test"], v["arch"], "[green]runs[/]" if v["runs"]
+                      else f"[yellow]TCONF[/]: {v['reason']}")
+    console = _console()
+    console.print(host)
+    console.print(tests)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.File("w"), default="-",
               help="Write to this file (default: stdout).")
 def metadata(output):

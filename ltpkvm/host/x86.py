@@ -107,9 +107,28 @@ def segment_from_descriptor(raw, selector):
         g=(flags >> 3) & 1)
 
 
+# CPU features a guest may need, as /proc/cpuinfo names them:
+# name -> (CPUID leaf, subleaf, register, bit)
+CPU_FEATURES = {
+    "vmx": (1, 0, "ecx", 5),
+    "svm": (CPUID_EXT_FEATURES, 0, "ecx", 2),
+    "nx": (CPUID_EXT_FEATURES, 0, "edx", 20),
+    "pdpe1gb": (CPUID_EXT_FEATURES, 0, "edx", 26),
+    "lm": (CPUID_EXT_FEATURES, 0, "edx", 29),
+    "la57": (7, 0, "ecx", 16),
+}
+
+
+def guest_cpu_features(cpuid):
+    """The CPU_FEATURES that KVM offers guests, from its CPUID list."""
+    entries = {(e.function, e.index): e for e in cpuid.entries[:cpuid.nent]}
+    return {name for name, (leaf, index, reg, bit) in CPU_FEATURES.items()
+            if (leaf, index) in entries
+            and getattr(entries[leaf, index], reg) >> bit & 1}
+
+
 def cpu_has_nx(cpuid):
-    return any(e.function == CPUID_EXT_FEATURES and e.edx & CPUID_EDX_NX
-               for e in cpuid.entries[:cpuid.nent])
+    return "nx" in guest_cpu_features(cpuid)
 
 
 def boot_x86(vcpu, ram, header, cpuid, long_mode, paging=True):

@@ -13,6 +13,8 @@ only if it needs them, host hooks:
     supported_archs = ["x86_64"]
     min_cpus = 2
     timeout = 10             # seconds on top of LTP's default 30
+    needs_cpu_features = ["svm"]   # ltpkvm's own: what KVM must offer
+                                   # the guest (/proc/cpuinfo names)
 
     def setup(test): ...     # test: ltpkvm.host.instance.KvmTest; call
     def run(test): ...       # test.setup()/test.run()/test.cleanup() for
@@ -24,6 +26,7 @@ import os
 
 from ..host.errors import tst_brk
 from ..host.guest_abi import TBROK
+from ..host.x86 import CPU_FEATURES
 
 ARCHES = ("x86_64", "i386")
 HOOKS = ("setup", "run", "cleanup")
@@ -40,6 +43,7 @@ class TestDefinition:
     supported_archs: tuple = ARCHES
     min_cpus: int = 1
     timeout: int = 0
+    needs_cpu_features: tuple = ()
     setup: object = None
     run: object = None
     cleanup: object = None
@@ -68,12 +72,17 @@ def load_definition(name, folder):
         tst_brk(TBROK, f"Cannot load {path}: {type(exc).__name__}: {exc}")
     fields = {key: getattr(module, key) for key in METADATA + HOOKS
               if hasattr(module, key)}
-    for key in ("tags", "needs_kconfigs", "supported_archs"):
+    for key in ("tags", "needs_kconfigs", "supported_archs",
+                "needs_cpu_features"):
         if key in fields:
             fields[key] = tuple(tuple(item) if key == "tags" else item
                                 for item in fields[key])
     unknown = set(fields.get("supported_archs", ())) - set(ARCHES)
     if unknown:
         tst_brk(TBROK, f"{path}: unknown arch(es) {sorted(unknown)}")
+    unknown = set(fields.get("needs_cpu_features", ())) - set(CPU_FEATURES)
+    if unknown:
+        tst_brk(TBROK, f"{path}: unknown CPU feature(s) {sorted(unknown)}; "
+                f"known: {', '.join(CPU_FEATURES)}")
     return TestDefinition(name, source=path, doc=module.__doc__ or "",
                           **fields)

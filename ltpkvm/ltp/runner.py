@@ -8,10 +8,12 @@ import time
 import traceback
 
 from .. import __version__
-from ..host.errors import AbortTest, caller_location, tst_brk
+from ..host.errors import AbortTest, NullSink, caller_location, tst_brk
 from ..host.guest_abi import TBROK, TCONF, TINFO
 from ..host.health import KernelHealth
 from ..host.instance import KvmTest, install_kick_handler
+from ..host.x86 import CPU_FEATURES, guest_cpu_features
+from ..kvm import KvmError, KvmSystem
 from .kconfig import check_kconfigs
 
 DEFAULT_TIMEOUT = 30   # seconds, LTP's default per run
@@ -81,6 +83,30 @@ def check_requirements(definition, arch, reporter):
     check_kconfigs(definition.needs_kconfigs,
                    lambda ttype, message: reporter.result(
                        *caller_location(), ttype, message))
+    missing = set(definition.needs_cpu_features) - offered_cpu_features()
+    if missing:
+        tst_brk(TCONF, "KVM does not offer the guest CPU feature(s) "
+                f"{', '.join(sorted(missing))}")
+
+
+def requirement_problem(definition, arch):
+    """Why the test would report TCONF before booting on this host, or
+    None; prints nothing."""
+    try:
+        check_requirements(definition, arch, NullSink())
+    except AbortTest as exc:
+        return exc.message
+    return None
+
+
+def offered_cpu_features():
+    """What KVM offers guests; everything when KVM cannot be asked (the
+    test's setup then reports why KVM is unusable)."""
+    try:
+        with KvmSystem() as system:
+            return guest_cpu_features(system.supported_cpuid())
+    except KvmError:
+        return set(CPU_FEATURES)
 
 
 def _report_crash(reporter, exc, debug):
