@@ -116,10 +116,19 @@ def test_several_tests_each_keep_ltp_format_and_a_json_report(ltpkvm,
 
 
 @needs_kvm
-def test_run_all_runs_every_built_test(ltpkvm):
-    run = ltpkvm("run", "--all")
-    assert run.status == 0, run.output
-    assert "kvm_pagefault01.c" in run.output
+def test_run_all_runs_every_built_test(ltpkvm, tmp_path, build_dir):
+    import json
+    report = tmp_path / "report.json"
+    run = ltpkvm("run", "--all", "--json-report", str(report))
+    tests = json.loads(report.read_text())["tests"]
+    assert sorted(t["name"] for t in tests) == sorted(
+        name[:-4] for name in os.listdir(f"{build_dir}/payloads/x86_64"))
+    status = 0
+    for test in tests:
+        status |= test["status"]
+    assert run.status == status, run.output
+    assert {t["name"]: t["verdict"] for t in tests}["kvm_pagefault01"] == \
+        "pass"
 
 
 @needs_kvm
