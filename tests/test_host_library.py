@@ -161,3 +161,13 @@ def test_software_page_walk_agrees_with_kvm_translate(instance, addr):
     walked = walk_page_tables(read_entry, instance.payload.header.pagetable,
                               addr, long_mode=True)
     assert walked == instance.get_phys_address(addr)
+
+
+def test_missing_capabilities_are_named(system, monkeypatch):
+    from ltpkvm.host import instance as host
+    assert host.missing_capabilities(system) == []
+    monkeypatch.setattr(system, "check_extension",
+                        lambda cap: 4 if cap == 10 else 0)  # 10: NR_MEMSLOTS
+    assert host.missing_capabilities(system) == [
+        "KVM_CAP_USER_MEMORY", "KVM_CAP_EXT_CPUID",
+        "KVM_CAP_NR_MEMSLOTS >= 8"]

@@ -32,6 +32,24 @@ def get_cpuid(system):
     return system.supported_cpuid()
 
 
+# What the host library cannot do without (capability, minimum value)
+REQUIRED_CAPABILITIES = (("KVM_CAP_USER_MEMORY", 1), ("KVM_CAP_EXT_CPUID", 1),
+                         ("KVM_CAP_NR_MEMSLOTS", MAX_KVM_MEMSLOTS))
+
+
+def missing_capabilities(system):
+    """Names of the REQUIRED_CAPABILITIES this KVM lacks."""
+    missing = []
+    for name, minimum in REQUIRED_CAPABILITIES:
+        try:
+            value = system.check_extension(getattr(kc, name))
+        except KvmError:
+            value = 0
+        if value < minimum:
+            missing.append(name if minimum == 1 else f"{name} >= {minimum}")
+    return missing
+
+
 def install_kick_handler(signum=signal.SIGUSR1):
     """A no-op handler for the signal that kicks a vCPU thread out of KVM_RUN
     (the default action would end the process). Main thread only."""
@@ -436,6 +454,9 @@ class KvmTest:
                              errno.EACCES, errno.EPERM, errno.ENOTSUP):
                 tst_brk(TCONF, f"KVM is not available: {exc}")
             tst_brk(TBROK, str(exc))
+        missing = missing_capabilities(self.system)
+        if missing:
+            tst_brk(TCONF, f"KVM lacks {', '.join(missing)}")
 
     def res(self, ttype, message):
         """tst_res() for host hooks, located at the caller."""
