@@ -99,7 +99,7 @@ $$(OBJ_$(1))/lib/%.o: payloads/lib/%.c $(ABI_H)
 	$$(call msg,CC,$$@)
 	$(Q)$(CC) $(GUEST_CFLAGS) -Werror $(CFLAGS_$(1)) $$(FILE_MACRO) -c $$< -o $$@
 
-$$(OBJ_$(1))/bootstrap.o: payloads/$(1)/bootstrap.S $(ABI_H)
+$$(OBJ_$(1))/bootstrap.o: payloads/x86/bootstrap.S $(ABI_H)
 	@mkdir -p $$(@D)
 	$$(call msg,AS,$$@)
 	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) -c $$< -o $$@

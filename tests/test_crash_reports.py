@@ -22,6 +22,8 @@ def addr2line(path, address):
                          capture_output=True, text=True, check=True)
     function, where = out.stdout.splitlines()[:2]
     file, _, line = where.rpartition(":")
+    if "?" in where:
+        return function, None, None   # no line information
     return function, os.path.basename(file), int(line.split()[0])
 
 
@@ -41,7 +43,8 @@ def test_symbolizer_agrees_with_binutils(build_dir, arch):
             function, file, lineno = addr2line(path, address)
             assert symbolizer.function(address) == (fields[3],
                                                     address - start)
-            assert symbolizer.line(address) == (file, lineno), hex(address)
+            assert symbolizer.line(address) == (
+                (file, lineno) if file else None), hex(address)
             checked += 1
     assert checked > 40
 

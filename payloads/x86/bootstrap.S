@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * i386 entry and interrupt stubs. The host has already put the vCPU in
- * 32-bit protected mode (with PAE paging where this KVM supports it, the
- * tables at kvm_pagetable_pages built by the host), our GDT, IDT and TSS
- * loaded and ESP at kvm_stack_top. 32-bit code is emulated and slow on some
- * KVMs: keep everything here short.
+ * x86 entry and interrupt stubs, for i386 and x86_64. The host has already
+ * put the vCPU in the payload's final mode (64-bit, or 32-bit protected
+ * mode with PAE paging where this KVM supports it), the page tables at
+ * kvm_pagetable_pages built, our GDT, IDT and TSS loaded and the stack
+ * pointer at kvm_stack_top: no 16/32-bit setup code runs, which matters on
+ * KVMs that emulate such code one instruction at a time.
  */
 #include "kvm_abi.h"
 
+#ifdef __x86_64__
+.code64
+# define ADDRESS .quad
+#else
 .code32
+# define ADDRESS .long
+#endif
+
 .section .text.entry, "ax"
 .global kvm_start
 kvm_start:
@@ -29,9 +37,9 @@ kvm_yield:
 .align 16
 kvm_intr_\vector:
 .if \has_errcode == 0
-	pushl $0
+	push $0
 .endif
-	pushl $\vector
+	push $\vector
 	jmp kvm_intr_common
 .endm
 
@@ -42,6 +50,54 @@ kvm_intr_\vector:
 	intr_stub \v, 1
 .endr
 
+#ifdef __x86_64__
+kvm_intr_common:
+	/* The CPU aligned RSP to 16 before its 5-word frame; with the error
+	 * code, vector and these 15 registers the C call stays aligned. */
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	lea 136(%rsp), %rdi	/* struct kvm_interrupt_frame * */
+	mov 120(%rsp), %rsi	/* vector */
+	mov 128(%rsp), %rdx	/* error code */
+	/* A frame returning to the interrupted instruction, so that a
+	 * backtrace from the handler goes on into the interrupted code */
+	pushq (%rdi)
+	push %rbp
+	mov %rsp, %rbp
+	call tst_handle_interrupt
+	add $16, %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+	add $16, %rsp		/* vector and error code */
+	iretq
+
+#else /* i386 */
 kvm_intr_common:
 	pusha			/* 8 registers, 32 bytes */
 	lea 40(%esp), %eax	/* struct kvm_interrupt_frame * */
@@ -68,14 +124,15 @@ kvm_intr_common:
 	add $12, %esp		/* vector, error code, eip */
 	popf
 	ret
+#endif
 
 /* Handler addresses for kvm_init_arch(), indexed by vector. */
 .section .rodata
 .global kvm_intr_stubs
-.align 4
+.align 8
 kvm_intr_stubs:
 .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.long kvm_intr_\v
+	ADDRESS kvm_intr_\v
 .endr
 
 /* The stack and the page-table pages the host fills in. */
