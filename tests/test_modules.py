@@ -80,6 +80,17 @@ def test_failed_modprobe_is_tbrok_with_its_message(fake_host):
     assert "Module kvm_amd is in use" in exc.value.message
 
 
+def test_apply_reloads_only_what_differs(fake_host):
+    log, _ = fake_host
+    reloader, said = modules.ModuleReloader(), []
+    reloader.apply({"kvm_amd": {"nested": 1, "npt": 0},
+                    "kvm_intel": {"ept": 0}}, said.append)
+    assert said == ["Reloading kvm_amd with npt=0"]
+    reloader.restore()
+    assert log_lines(log) == ["-r kvm_amd", "kvm_amd npt=0",
+                              "-r kvm_amd", "kvm_amd npt=Y"]
+
+
 class FakeTest:
     """What a definition hook sees of KvmTest."""
 
@@ -92,23 +103,22 @@ class FakeTest:
     def setup(self):
         self.calls.append("setup")
 
-    def cleanup(self):
-        self.calls.append("cleanup")
 
-
-def test_pagefault01_tests_the_shadow_mmu_and_restores_tdp(fake_host):
-    log, _ = fake_host
+def test_pagefault01_runs_on_the_shadow_mmu(fake_host):
     definition = load_definition("kvm_pagefault01",
                                  os.path.join(REPO, "payloads"))
     assert ("CVE", "2021-38198") in definition.tags
     assert definition.supported_archs == ("x86_64",)
+    assert definition.module_params == {"kvm_intel": {"ept": 0},
+                                         "kvm_amd": {"npt": 0}}
+    reloader, said = modules.ModuleReloader(), []
+    reloader.apply(definition.module_params, said.append)
+    assert said == ["Reloading kvm_amd with npt=0"]
+    assert modules.read_bool_param("kvm_amd", "npt") is False
     test = FakeTest()
     definition.setup(test)
-    assert modules.read_bool_param("kvm_amd", "npt") is False
     assert test.results == [
-        "Reloading kvm_amd with npt=0 to test the shadow MMU",
         "WARNING: tdp_mmu is enabled, beware of false negatives"]
-    definition.cleanup(test)
-    assert test.calls == ["setup", "cleanup"]
+    assert test.calls == ["setup"]
+    reloader.restore()
     assert modules.read_bool_param("kvm_amd", "npt") is True
-    assert log_lines(log)[-1] == "kvm_amd npt=Y"

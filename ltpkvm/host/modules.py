@@ -34,6 +34,13 @@ def read_bool_param(module, param, sysfs=None):
         read_param(module, param, sysfs))
 
 
+def _differs(module, param, wanted, sysfs=None):
+    current = read_bool_param(module, param, sysfs)
+    if current is not None and str(wanted) in ("0", "1", "Y", "N"):
+        return current != (str(wanted) in ("1", "Y"))
+    return read_param(module, param, sysfs) != str(wanted)
+
+
 class ModuleReloader:
     """Reloads kernel modules with new parameters and, at restore(), reloads
     them with the parameter values they had, in reverse order."""
@@ -61,6 +68,19 @@ class ModuleReloader:
         self._saved.append((module, original))
         self._run(module, *(f"{name}={value}"
                             for name, value in params.items()))
+
+    def apply(self, module_params, report):
+        """Reload each loaded module of {module: {param: value}} whose
+        parameters differ; report(message) says what is reloaded."""
+        for module, params in module_params.items():
+            if not module_loaded(module, self.sysfs):
+                continue
+            changes = {param: value for param, value in params.items()
+                       if _differs(module, param, value, self.sysfs)}
+            if changes:
+                report(f"Reloading {module} with " + " ".join(
+                    f"{param}={value}" for param, value in changes.items()))
+                self.reload(module, **changes)
 
     def restore(self):
         while self._saved:

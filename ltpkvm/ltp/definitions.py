@@ -15,6 +15,9 @@ only if it needs them, host hooks:
     timeout = 10             # seconds on top of LTP's default 30
     needs_cpu_features = ["svm"]   # ltpkvm's own: what KVM must offer
                                    # the guest (/proc/cpuinfo names)
+    # Kernel module parameters the test runs with: a loaded module whose
+    # values differ is reloaded before setup and restored after cleanup
+    module_params = {"kvm_amd": {"nested": 1}}
 
     def setup(test): ...     # test: ltpkvm.host.instance.KvmTest; call
     def run(test): ...       # test.setup()/test.run()/test.cleanup() for
@@ -44,6 +47,7 @@ class TestDefinition:
     min_cpus: int = 1
     timeout: int = 0
     needs_cpu_features: tuple = ()
+    module_params: dict = dataclasses.field(default_factory=dict)
     setup: object = None
     run: object = None
     cleanup: object = None

@@ -19,6 +19,11 @@ def test_metadata(definition):
         fields["supported_archs"] = list(definition.supported_archs)
     if definition.min_cpus > 1:
         fields["min_cpus"] = definition.min_cpus
+    if definition.module_params:
+        fields["save_restore"] = [
+            [f"/sys/module/{module}/parameters/{param}", str(value)]
+            for module, params in definition.module_params.items()
+            for param, value in params.items()]
     if definition.timeout:
         fields["timeout"] = DEFAULT_TIMEOUT + definition.timeout
     return fields

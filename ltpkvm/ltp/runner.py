@@ -12,6 +12,7 @@ from ..host.errors import AbortTest, NullSink, caller_location, tst_brk
 from ..host.guest_abi import TBROK, TCONF, TINFO
 from ..host.health import KernelHealth
 from ..host.instance import KvmTest, install_kick_handler
+from ..host.modules import ModuleReloader
 from ..host.x86 import CPU_FEATURES, guest_cpu_features
 from ..kvm import KvmError, KvmSystem
 from .kconfig import check_kconfigs
@@ -155,12 +156,17 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
     run = definition.run or KvmTest.run
     cleanup = definition.cleanup or KvmTest.cleanup
 
+    reloader = ModuleReloader()
+
     def setup_and_run():
         timeout = test_timeout(definition)
         print_preamble(reporter, timeout)
         check_requirements(definition, arch, reporter)
         install_kick_handler()
         with deadline(timeout):
+            reloader.apply(definition.module_params, lambda message:
+                           reporter.result(*caller_location(), TINFO,
+                                           message))
             setup(test)
         for _ in _iterations(iterations, duration):
             before = reporter.counts()
@@ -174,6 +180,7 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
     _guarded(reporter, debug, cleanup, test)
     if definition.cleanup:
         _guarded(reporter, debug, KvmTest.cleanup, test)  # never leak a VM
+    _guarded(reporter, debug, reloader.restore)
     for ttype, message in health.finish():
         reporter.result(*caller_location(), ttype, message)
     reporter.summary(definition.tags)

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""kvm_svm03: metadata (with kvm_amd's nested virtualisation on) and the
+host half: once the nested guest spins with GIF clear, a signal must still
+get the vCPU thread out of KVM_RUN."""
+import errno
+
+from ltpkvm.host.errors import tst_brk
+from ltpkvm.host.guest_abi import KVM_TEXIT, TBROK, TFAIL, TPASS
+from ltpkvm.host.instance import VcpuThread
+
+description = ("A nested guest that executes CLGI must not make its vCPU "
+               "thread deaf to host signals")
+tags = [("linux-git", "91b7130cb6606d8c6b3b77e54426b3f3a83f48b1")]
+needs_root = True
+supported_archs = ["x86_64"]
+min_cpus = 2
+module_params = {"kvm_amd": {"nested": 1}}
+
+GUEST_SIGNAL_TIMEOUT_MS = 10000   # booting, nested VMRUN and CLGI
+RESPONSE_TIMEOUT = 2              # seconds the vCPU thread has to react
+
+
+def run(test):
+    instance = test.create_instance()
+    vcpu = VcpuThread(instance, exp_errno=errno.EINTR)
+    vcpu.start()
+    ret = instance.wait_guest(GUEST_SIGNAL_TIMEOUT_MS)
+    if ret == KVM_TEXIT:
+        # The guest ended first (TCONF without SVM): it has reported
+        vcpu.join()
+        test.destroy_instance()
+        return
+    if ret:
+        tst_brk(TBROK, "The guest did not signal the host within "
+                f"{GUEST_SIGNAL_TIMEOUT_MS // 1000} s")
+
+    instance.interrupt_vcpu(vcpu.ident)
+    ret = vcpu.join(RESPONSE_TIMEOUT)
+    if vcpu.is_alive():
+        test.res(TFAIL, "vCPU thread did not respond to the signal")
+        # Release the nested guest so that the thread can end at all
+        instance.clear_guest_signal()
+        vcpu.join(RESPONSE_TIMEOUT)
+    elif ret == -1:
+        test.res(TPASS, "vCPU thread was interrupted by the signal")
+    else:
+        test.res(TFAIL, "The guest ended instead of spinning in the nested "
+                 "guest")
+    # A vCPU thread that is still stuck ends in TBROK here
+    test.destroy_instance()
+
