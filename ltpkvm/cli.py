@@ -239,6 +239,10 @@ def info(name):
         console.print(f"{key}: " + (f"[link={url}]{value}[/link] {url}"
                                     if url else value))
     console.print(f"needs: {', '.join(_needs(definition)) or 'nothing'}")
+    for module, params in definition.module_params.items():
+        console.print(f"runs with: {module} " + " ".join(
+            f"{param}={value}" for param, value in params.items())
+            + " (reloaded if loaded otherwise, restored after)")
     console.print(f"timeout: {30 + definition.timeout} s")
     console.print(f"host hooks: {', '.join(_hooks(definition)) or 'none'}"
                   + (f" ({definition.source})" if definition.source else ""))

@@ -144,11 +144,12 @@ def test_list_json_and_info(ltpkvm):
     tests = {t["name"]: t for t in json.loads(ltpkvm("list", "--json").stdout)}
     assert tests["kvm_pagefault01"]["archs"] == ["x86_64"]
     assert ["CVE", "2021-38198"] in tests["kvm_pagefault01"]["tags"]
-    assert tests["kvm_pagefault01"]["hooks"] == ["setup", "cleanup"]
+    assert tests["kvm_pagefault01"]["hooks"] == ["setup"]
     info = ltpkvm("info", "kvm_pagefault01")
     assert info.status == 0
     assert "cvename.cgi?name=CVE-2021-38198" in info.stdout.replace("\n", "")
     assert "two-dimensional paging off" in info.stdout.replace("\n", " ")
+    assert "kvm_intel ept=0" in info.stdout
     unknown = ltpkvm("info", "kvm_pagefault1")
     assert unknown.status == 1 and "did you mean: kvm_pagefault01" in \
         unknown.output

@@ -2,6 +2,7 @@
 """A built test payload: the flat image the VM boots and, beside it, the ELF
 with symbols and debug info."""
 import ctypes
+import errno
 import functools
 import os
 
@@ -24,7 +25,9 @@ class Payload:
             with open(image_path, "rb") as image:
                 self.image = image.read(KVM_RESULT_BASEADDR)
         except OSError as exc:
-            tst_brk(TBROK, f"Cannot read payload {image_path}: {exc.strerror}")
+            name = errno.errorcode.get(exc.errno, str(exc.errno))
+            tst_brk(TBROK, f"Cannot read payload: open({image_path}) failed: "
+                    f"{name} ({exc.strerror})")
         self.header = self._parse_header()
 
     def _parse_header(self):
@@ -43,6 +46,11 @@ class Payload:
         if header.arch not in ARCH_NAMES:
             tst_brk(TBROK, f"Payload {self.image_path} has unknown arch "
                        f"{header.arch}")
+        if header.image_end > KVM_RESULT_BASEADDR:
+            tst_brk(TBROK, f"Payload {self.image_path} of "
+                    f"{header.image_end - VM_KERNEL_BASEADDR} bytes with .bss "
+                    "does not fit below the result page at "
+                    f"0x{KVM_RESULT_BASEADDR:x}")
         loaded_end = VM_KERNEL_BASEADDR + len(self.image)
         addresses = [header.entry, header.stack_top, header.pagetable,
                      header.gdt, header.idt, header.tss]

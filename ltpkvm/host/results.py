@@ -18,9 +18,29 @@ _ESCAPES.update({ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r",
                  0x2028: "\\u2028", 0x2029: "\\u2029"})
 
 
+def _escape(char):
+    code = ord(char)
+    if code in _ESCAPES:
+        return _ESCAPES[code]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable_text(text):
+    """str -> a printable one-line str: every character that
+    str.isprintable() refuses (controls, line and paragraph separators,
+    format characters such as the bidi overrides, private-use and
+    unassigned code points, lone surrogates) is shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
 def printable(raw):
-    """bytes -> a printable one-line str."""
-    return raw.decode("utf-8", "backslashreplace").translate(_ESCAPES)
+    """bytes -> a printable one-line str; bytes that are not UTF-8 are
+    shown escaped too."""
+    return printable_text(raw.decode("utf-8", "backslashreplace"))
 
 
 def is_valid_result(value):

@@ -128,13 +128,14 @@ class KvmVcpu(_FdObject):
     _map_address = None
 
     def __init__(self, fd, mmap_size):
-        self.fd = fd
         self._map_size = mmap_size
         try:
             self._map_address = map_memory(mmap_size, PROT_READ_WRITE,
                                            mmap.MAP_SHARED, fd)
         except OSError as exc:
+            # fd stays the caller's to close (create_vcpu() does)
             raise KvmError("mmap(vcpu)", exc.errno) from None
+        self.fd = fd
         self.run = kvm_run.from_address(self._map_address)
 
     def close(self):

@@ -6,6 +6,7 @@ a traceback that keeps a frame alive keeps such a view: with raw mappings,
 destroying a VM never depends on who still holds a reference (nobody may
 use one afterwards)."""
 import ctypes
+import errno
 import mmap
 import os
 
@@ -21,19 +22,23 @@ _libc.munmap.argtypes = (ctypes.c_void_p, ctypes.c_size_t)
 _MAP_FAILED = ctypes.c_void_p(-1).value
 
 
+def _failed(operation, err):
+    """OSError saying `operation failed: ENAME (text)`, as KvmError does."""
+    name = errno.errorcode.get(err, str(err))
+    return OSError(err, f"{operation} failed: {name} ({os.strerror(err)})")
+
+
 def map_memory(size, prot, flags, fd=-1):
     """mmap(); raises OSError."""
     address = _libc.mmap(None, size, prot, flags, fd, 0)
     if address in (None, _MAP_FAILED):
-        err = ctypes.get_errno()
-        raise OSError(err, f"mmap({size}) failed: {os.strerror(err)}")
+        raise _failed(f"mmap({size})", ctypes.get_errno())
     return address
 
 
 def protect_memory(address, size, prot):
     if _libc.mprotect(address, size, prot):
-        err = ctypes.get_errno()
-        raise OSError(err, f"mprotect failed: {os.strerror(err)}")
+        raise _failed("mprotect", ctypes.get_errno())
 
 
 def unmap_memory(address, size):

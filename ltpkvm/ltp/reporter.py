@@ -3,17 +3,21 @@
 block and the exit status, byte for byte as LTP's C library prints them
 (to stderr, colour codes as LTP's), so runltp, kirk and scripts read us as
 they read LTP."""
+import collections
 import os
 import sys
 
 from ..host.guest_abi import (TBROK, TCONF, TDEBUG, TFAIL, TINFO, TPASS,
                               TTYPE_NAMES, TWARN)
+from ..host.results import printable_text
 from .tags import failure_hints
 
 _COLOURS = {TPASS: "\033[1;32m", TFAIL: "\033[1;31m", TBROK: "\033[1;31m",
             TWARN: "\033[1;35m", TDEBUG: "\033[1;37m", TINFO: "\033[1;34m",
             TCONF: "\033[1;33m"}
 _RESET = "\033[0m"
+# Results kept for reports (--json-report): the first and the last halves
+MAX_RECORDS = 1000
 
 
 def colour_enabled(stream):
@@ -40,14 +44,21 @@ class Reporter:
             in ("1", "y")
         self.passed = self.failed = self.broken = self.skipped = 0
         self.warnings = 0
-        self.records = []   # (file, lineno, ttype name, message)
+        # (file, lineno, ttype name, message) of the first and the last
+        # results: a guest may send millions
+        self._first_records = []
+        self._last_records = collections.deque(maxlen=MAX_RECORDS // 2)
+        self.omitted_records = 0
 
     def result(self, file, lineno, ttype, message):
         """tst_res_(): print and count one result."""
         if ttype == TDEBUG and not self.debug:
             return
         name = TTYPE_NAMES.get(ttype, f"T{ttype}")
-        self.records.append((file, lineno, name, message))
+        # One line per result, whatever host code passes (paths, test
+        # names, exception text): no forged result line or Summary
+        file, message = printable_text(str(file)), printable_text(str(message))
+        self._record((file, lineno, name, message))
         label = (f"{_COLOURS[ttype]}{name}: {_RESET}" if self.colour
                  and ttype in _COLOURS else f"{name}: ")
         shown = "" if self.reproducible else message  # as LTP does
@@ -69,6 +80,20 @@ class Reporter:
         that no reader takes them for results."""
         self.stream.write("".join(f"    {line}\n" for line in lines))
         self.stream.flush()
+
+    def _record(self, record):
+        if len(self._first_records) < MAX_RECORDS // 2:
+            self._first_records.append(record)
+            return
+        if len(self._last_records) == self._last_records.maxlen:
+            self.omitted_records += 1
+        self._last_records.append(record)
+
+    @property
+    def records(self):
+        """The results kept: all of them up to MAX_RECORDS, else the first
+        and the last MAX_RECORDS // 2 (omitted_records were left out)."""
+        return self._first_records + list(self._last_records)
 
     def counts(self):
         return (self.passed, self.failed, self.broken, self.skipped,

@@ -168,6 +168,9 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
                            reporter.result(*caller_location(), TINFO,
                                            message))
             setup(test)
+        if test.payload is not None and test.payload.arch != arch:
+            tst_brk(TBROK, f"Payload {payload_path} is built for "
+                    f"{test.payload.arch}, not {arch}")
         for _ in _iterations(iterations, duration):
             before = reporter.counts()
             with deadline(timeout):

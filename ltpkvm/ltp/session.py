@@ -23,6 +23,7 @@ class TestRun:
     counts: dict
     duration: float
     results: list
+    omitted_results: int = 0   # beyond the first and last ones kept
 
 
 def run_one(name, arch, iterations=1, duration=0, debug=False):
@@ -42,7 +43,7 @@ def run_one(name, arch, iterations=1, duration=0, debug=False):
                    dict(zip(COUNT_NAMES, reporter.counts())),
                    round(time.monotonic() - started, 3),
                    [dict(zip(("file", "line", "type", "message"), record))
-                    for record in reporter.records])
+                    for record in reporter.records], reporter.omitted_records)
 
 
 def verdict(status):
