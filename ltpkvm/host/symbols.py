@@ -5,9 +5,6 @@ once, on the first lookup: a test that passes never pays for it."""
 import bisect
 import os
 
-from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
-
 
 class Symbolizer:
     def __init__(self, elf_path):
@@ -16,6 +13,10 @@ class Symbolizer:
         self._lines = None       # sorted [(address, file or None, line)]
 
     def _load(self):
+        # pyelftools is imported here: a passing test never loads it
+        from elftools.common.exceptions import ELFError
+        from elftools.elf.elffile import ELFFile
+
         self._functions, self._lines = [], []
         try:
             with open(self.elf_path, "rb") as stream:
