@@ -87,3 +87,20 @@ def test_unhandled_exception_backtrace_reaches_the_faulting_code(ltpkvm,
                      r"\n.*#1 kvm_intr_common\+.*\n.*#2 main\+0x[0-9a-f]+ "
                      rf"\({file}:{line}\)\n.*#3 kvm_start\+", run.stderr), \
         run.stderr
+
+
+@needs_kvm
+def test_a_passing_test_never_reads_the_elf(build_dir):
+    """Symbols cost nothing until something must be symbolised."""
+    import sys
+    code = ("import sys\n"
+            "from ltpkvm.ltp.definitions import TestDefinition\n"
+            "from ltpkvm.ltp.reporter import Reporter\n"
+            "from ltpkvm.ltp.runner import run_test\n"
+            f"status = run_test(TestDefinition('selftest_hello'), "
+            f"{os.path.join(build_dir, 'tests', 'x86_64', 'selftest_hello.bin')!r}"
+            ", 'x86_64', Reporter())\n"
+            "print(status, 'elftools' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.split() == ["0", "False"]
