@@ -87,12 +87,7 @@ void main(void)
 
 		/* fall through */
 	default:
-		tst_brk(TBROK, "Nested guest exited unexpectedly: exit code "
-			"0x%llx, info 0x%llx/0x%llx, RIP 0x%llx",
-			(unsigned long long)vmcb->exitcode,
-			(unsigned long long)vmcb->exitinfo1,
-			(unsigned long long)vmcb->exitinfo2,
-			(unsigned long long)vmcb->rip);
+		KVM_SVM_BRK_UNEXPECTED_EXIT(vmcb);
 	}
 
 	if (guest_read_value != FILL_VALUE) {

@@ -55,14 +55,8 @@ static void run_guest(struct kvm_svm_vcpu *vcpu, int (*guest_main)(void),
 	kvm_vmcb_fill_vmsave_state(vmcb, seed);
 	kvm_svm_vmrun(vcpu);
 
-	if (vmcb->exitcode != SVM_EXIT_HLT) {
-		tst_brk(TBROK, "Nested guest exited unexpectedly: exit code "
-			"0x%llx, info 0x%llx/0x%llx, RIP 0x%llx",
-			(unsigned long long)vmcb->exitcode,
-			(unsigned long long)vmcb->exitinfo1,
-			(unsigned long long)vmcb->exitinfo2,
-			(unsigned long long)vmcb->rip);
-	}
+	if (vmcb->exitcode != SVM_EXIT_HLT)
+		KVM_SVM_BRK_UNEXPECTED_EXIT(vmcb);
 }
 
 void main(void)

@@ -121,14 +121,8 @@ static void test_nested(void)
 
 	kvm_svm_vmrun(vcpu);
 
-	if (vmcb->exitcode != SVM_EXIT_HLT) {
-		tst_brk(TBROK, "Nested guest exited unexpectedly: exit code "
-			"0x%llx, info 0x%llx/0x%llx, RIP 0x%llx",
-			(unsigned long long)vmcb->exitcode,
-			(unsigned long long)vmcb->exitinfo1,
-			(unsigned long long)vmcb->exitinfo2,
-			(unsigned long long)vmcb->rip);
-	}
+	if (vmcb->exitcode != SVM_EXIT_HLT)
+		KVM_SVM_BRK_UNEXPECTED_EXIT(vmcb);
 
 	check_state("Nested guest registers after VMRUN", seen_start, start);
 	check_state("Nested guest registers after VMLOAD", seen_loaded, src);

@@ -29,6 +29,22 @@ def build_dir():
 PREAMBLE = ("ltpkvm version: ", "Tested kernel: ", "Timeout per run is ")
 
 
+@pytest.fixture
+def system():
+    """An open /dev/kvm."""
+    from ltpkvm.kvm import KvmSystem
+    with KvmSystem() as kvm:
+        yield kvm
+
+
+@pytest.fixture
+def hello(build_dir):
+    """The smallest suite payload, x86_64."""
+    from ltpkvm.host.payload import Payload
+    return Payload(os.path.join(build_dir, "tests", "x86_64",
+                                "selftest_hello.bin"))
+
+
 class LtpRun:
     """What one `ltpkvm` run printed, with its exit status."""
 

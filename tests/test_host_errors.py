@@ -41,17 +41,6 @@ def error_text(operation, code):
 
 
 @pytest.fixture
-def system():
-    with KvmSystem() as kvm:
-        yield kvm
-
-
-@pytest.fixture
-def hello(build_dir):
-    return Payload(payload("selftest_hello"))
-
-
-@pytest.fixture
 def unraisable(monkeypatch):
     """Exceptions that Python could only print as 'Exception ignored in'
     (from __del__, say): the list of them."""

@@ -8,8 +8,6 @@ from conftest import needs_kvm
 from ltpkvm.host import guest_abi as abi
 from ltpkvm.host.errors import AbortTest
 from ltpkvm.host.instance import KvmInstance, get_cpuid, validate_result
-from ltpkvm.host.payload import Payload
-from ltpkvm.kvm import KvmSystem
 
 MIB = 1024 * 1024
 
@@ -20,18 +18,6 @@ class ListSink:
 
     def result(self, file, lineno, ttype, message):
         self.results.append((file, ttype, message))
-
-
-@pytest.fixture
-def system():
-    with KvmSystem() as kvm:
-        yield kvm
-
-
-@pytest.fixture
-def hello(build_dir):
-    return Payload(os.path.join(build_dir, "tests", "x86_64",
-                                "selftest_hello.bin"))
 
 
 @pytest.fixture

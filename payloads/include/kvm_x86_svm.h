@@ -352,4 +352,13 @@ void kvm_vmcb_fill_vmsave_state(struct kvm_vmcb *buf, unsigned int seed);
 int kvm_vmcb_cmp_vmsave_state(const char *what, const struct kvm_vmcb *buf,
 	const struct kvm_vmcb *exp);
 
+/* TBROK for a nested guest's unexpected #VMEXIT, at the caller's line */
+#define KVM_SVM_BRK_UNEXPECTED_EXIT(vmcb) \
+	tst_brk(TBROK, "Nested guest exited unexpectedly: exit code " \
+		"0x%llx, info 0x%llx/0x%llx, RIP 0x%llx", \
+		(unsigned long long)(vmcb)->exitcode, \
+		(unsigned long long)(vmcb)->exitinfo1, \
+		(unsigned long long)(vmcb)->exitinfo2, \
+		(unsigned long long)(vmcb)->rip)
+
 #endif /* KVM_X86_SVM_H_ */

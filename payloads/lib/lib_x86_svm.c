@@ -4,9 +4,7 @@
  * running nested guests (i386 and x86_64).
  */
 #include "kvm_x86_svm.h"
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
+#include "regs64_asm.h"
 
 #define SVM_GUEST_STACK_SIZE 8192
 #define PAT_POWERON_VALUE 0x0007040600070406ULL
@@ -20,22 +18,6 @@
 #else
 # define SVM_VCPU_REGS 4
 #endif
-#define REG_RAX (SVM_VCPU_REGS + 0)
-#define REG_RBX (SVM_VCPU_REGS + 8)
-#define REG_RCX (SVM_VCPU_REGS + 16)
-#define REG_RDX (SVM_VCPU_REGS + 24)
-#define REG_RDI (SVM_VCPU_REGS + 32)
-#define REG_RSI (SVM_VCPU_REGS + 40)
-#define REG_RBP (SVM_VCPU_REGS + 48)
-#define REG_RSP (SVM_VCPU_REGS + 56)
-#define REG_R8 (SVM_VCPU_REGS + 64)
-#define REG_R9 (SVM_VCPU_REGS + 72)
-#define REG_R10 (SVM_VCPU_REGS + 80)
-#define REG_R11 (SVM_VCPU_REGS + 88)
-#define REG_R12 (SVM_VCPU_REGS + 96)
-#define REG_R13 (SVM_VCPU_REGS + 104)
-#define REG_R14 (SVM_VCPU_REGS + 112)
-#define REG_R15 (SVM_VCPU_REGS + 120)
 #define VMCB_RSP 0x5d8
 #define VMCB_RAX 0x5f8
 
@@ -93,7 +75,7 @@ CHECK_OFFSET(g_pat, 0x668);
 CHECK_OFFSET(last_excp_to, 0x690);
 _Static_assert(sizeof(struct kvm_vmcb) == KVM_PAGE_SIZE, "VMCB size");
 _Static_assert(offsetof(struct kvm_svm_vcpu, regs) == SVM_VCPU_REGS &&
-	offsetof(struct kvm_regs64, r15) == REG_R15 - SVM_VCPU_REGS,
+	offsetof(struct kvm_regs64, r15) == REG_R15(0),
 	"struct kvm_svm_vcpu layout");
 
 /* VMSAVE area for the parent's state while a nested guest runs */
@@ -131,44 +113,20 @@ __asm__(
 	"	mov svm_host_state(%rip), %rax\n"
 	"	vmsave %rax\n"
 	"	mov (%rdi), %rax\n"
-	"	mov " STR(REG_RBX) "(%rdi), %rbx\n"
-	"	mov " STR(REG_RCX) "(%rdi), %rcx\n"
-	"	mov " STR(REG_RDX) "(%rdi), %rdx\n"
-	"	mov " STR(REG_RSI) "(%rdi), %rsi\n"
-	"	mov " STR(REG_RBP) "(%rdi), %rbp\n"
-	"	mov " STR(REG_R8) "(%rdi), %r8\n"
-	"	mov " STR(REG_R9) "(%rdi), %r9\n"
-	"	mov " STR(REG_R10) "(%rdi), %r10\n"
-	"	mov " STR(REG_R11) "(%rdi), %r11\n"
-	"	mov " STR(REG_R12) "(%rdi), %r12\n"
-	"	mov " STR(REG_R13) "(%rdi), %r13\n"
-	"	mov " STR(REG_R14) "(%rdi), %r14\n"
-	"	mov " STR(REG_R15) "(%rdi), %r15\n"
-	"	mov " STR(REG_RDI) "(%rdi), %rdi\n"
+	REGS64_LOAD(SVM_VCPU_REGS)
+	"	mov " STR(REG_RDI(SVM_VCPU_REGS)) "(%rdi), %rdi\n"
 	"	vmload %rax\n"
 	"	vmrun %rax\n"
 	/* #VMEXIT: RAX is the VMCB again, RSP ours, GIF clear */
 	"	vmsave %rax\n"
 	"	push %rdi\n"
 	"	mov 8(%rsp), %rdi\n"
-	"	pop " STR(REG_RDI) "(%rdi)\n"
-	"	mov %rbx, " STR(REG_RBX) "(%rdi)\n"
-	"	mov %rcx, " STR(REG_RCX) "(%rdi)\n"
-	"	mov %rdx, " STR(REG_RDX) "(%rdi)\n"
-	"	mov %rsi, " STR(REG_RSI) "(%rdi)\n"
-	"	mov %rbp, " STR(REG_RBP) "(%rdi)\n"
-	"	mov %r8, " STR(REG_R8) "(%rdi)\n"
-	"	mov %r9, " STR(REG_R9) "(%rdi)\n"
-	"	mov %r10, " STR(REG_R10) "(%rdi)\n"
-	"	mov %r11, " STR(REG_R11) "(%rdi)\n"
-	"	mov %r12, " STR(REG_R12) "(%rdi)\n"
-	"	mov %r13, " STR(REG_R13) "(%rdi)\n"
-	"	mov %r14, " STR(REG_R14) "(%rdi)\n"
-	"	mov %r15, " STR(REG_R15) "(%rdi)\n"
+	"	pop " STR(REG_RDI(SVM_VCPU_REGS)) "(%rdi)\n"
+	REGS64_STORE(SVM_VCPU_REGS)
 	"	mov " STR(VMCB_RAX) "(%rax), %rbx\n"
-	"	mov %rbx, " STR(REG_RAX) "(%rdi)\n"
+	"	mov %rbx, " STR(REG_RAX(SVM_VCPU_REGS)) "(%rdi)\n"
 	"	mov " STR(VMCB_RSP) "(%rax), %rbx\n"
-	"	mov %rbx, " STR(REG_RSP) "(%rdi)\n"
+	"	mov %rbx, " STR(REG_RSP(SVM_VCPU_REGS)) "(%rdi)\n"
 	"	mov svm_host_state(%rip), %rax\n"
 	"	vmload %rax\n"
 	"	stgi\n"
@@ -206,27 +164,27 @@ __asm__(
 	"	mov svm_host_state, %eax\n"
 	"	vmsave %eax\n"
 	"	mov (%edi), %eax\n"
-	"	mov " STR(REG_RBX) "(%edi), %ebx\n"
-	"	mov " STR(REG_RCX) "(%edi), %ecx\n"
-	"	mov " STR(REG_RDX) "(%edi), %edx\n"
-	"	mov " STR(REG_RSI) "(%edi), %esi\n"
-	"	mov " STR(REG_RBP) "(%edi), %ebp\n"
-	"	mov " STR(REG_RDI) "(%edi), %edi\n"
+	"	mov " STR(REG_RBX(SVM_VCPU_REGS)) "(%edi), %ebx\n"
+	"	mov " STR(REG_RCX(SVM_VCPU_REGS)) "(%edi), %ecx\n"
+	"	mov " STR(REG_RDX(SVM_VCPU_REGS)) "(%edi), %edx\n"
+	"	mov " STR(REG_RSI(SVM_VCPU_REGS)) "(%edi), %esi\n"
+	"	mov " STR(REG_RBP(SVM_VCPU_REGS)) "(%edi), %ebp\n"
+	"	mov " STR(REG_RDI(SVM_VCPU_REGS)) "(%edi), %edi\n"
 	"	vmload %eax\n"
 	"	vmrun %eax\n"
 	"	vmsave %eax\n"
 	"	push %edi\n"
 	"	mov 4(%esp), %edi\n"
-	"	pop " STR(REG_RDI) "(%edi)\n"
-	"	mov %ebx, " STR(REG_RBX) "(%edi)\n"
-	"	mov %ecx, " STR(REG_RCX) "(%edi)\n"
-	"	mov %edx, " STR(REG_RDX) "(%edi)\n"
-	"	mov %esi, " STR(REG_RSI) "(%edi)\n"
-	"	mov %ebp, " STR(REG_RBP) "(%edi)\n"
+	"	pop " STR(REG_RDI(SVM_VCPU_REGS)) "(%edi)\n"
+	"	mov %ebx, " STR(REG_RBX(SVM_VCPU_REGS)) "(%edi)\n"
+	"	mov %ecx, " STR(REG_RCX(SVM_VCPU_REGS)) "(%edi)\n"
+	"	mov %edx, " STR(REG_RDX(SVM_VCPU_REGS)) "(%edi)\n"
+	"	mov %esi, " STR(REG_RSI(SVM_VCPU_REGS)) "(%edi)\n"
+	"	mov %ebp, " STR(REG_RBP(SVM_VCPU_REGS)) "(%edi)\n"
 	"	mov " STR(VMCB_RAX) "(%eax), %ebx\n"
-	"	mov %ebx, " STR(REG_RAX) "(%edi)\n"
+	"	mov %ebx, " STR(REG_RAX(SVM_VCPU_REGS)) "(%edi)\n"
 	"	mov " STR(VMCB_RSP) "(%eax), %ebx\n"
-	"	mov %ebx, " STR(REG_RSP) "(%edi)\n"
+	"	mov %ebx, " STR(REG_RSP(SVM_VCPU_REGS)) "(%edi)\n"
 	"	mov svm_host_state, %eax\n"
 	"	vmload %eax\n"
 	"	stgi\n"

@@ -4,9 +4,7 @@
  * running nested guests (x86_64; on i386 only the detection works).
  */
 #include "kvm_x86_vmx.h"
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
+#include "regs64_asm.h"
 
 #define VMX_GUEST_STACK_SIZE 8192
 #define DR7_INIT 0x400
@@ -14,21 +12,6 @@
 
 /* Offsets the assembly below uses */
 #define VMX_VCPU_REGS 8
-#define REG_RAX (VMX_VCPU_REGS + 0)
-#define REG_RBX (VMX_VCPU_REGS + 8)
-#define REG_RCX (VMX_VCPU_REGS + 16)
-#define REG_RDX (VMX_VCPU_REGS + 24)
-#define REG_RDI (VMX_VCPU_REGS + 32)
-#define REG_RSI (VMX_VCPU_REGS + 40)
-#define REG_RBP (VMX_VCPU_REGS + 48)
-#define REG_R8 (VMX_VCPU_REGS + 64)
-#define REG_R9 (VMX_VCPU_REGS + 72)
-#define REG_R10 (VMX_VCPU_REGS + 80)
-#define REG_R11 (VMX_VCPU_REGS + 88)
-#define REG_R12 (VMX_VCPU_REGS + 96)
-#define REG_R13 (VMX_VCPU_REGS + 104)
-#define REG_R14 (VMX_VCPU_REGS + 112)
-#define REG_R15 (VMX_VCPU_REGS + 120)
 
 struct descriptor_table_reg {
 	uint16_t limit;
@@ -76,7 +59,7 @@ int kvm_vmx_enter(struct kvm_vmx_vcpu *cpu, int resume);
 
 #ifdef __x86_64__
 _Static_assert(offsetof(struct kvm_vmx_vcpu, regs) == VMX_VCPU_REGS &&
-	offsetof(struct kvm_regs64, r15) == REG_R15 - VMX_VCPU_REGS,
+	offsetof(struct kvm_regs64, r15) == REG_R15(0),
 	"struct kvm_vmx_vcpu layout");
 
 __asm__(
@@ -107,21 +90,9 @@ __asm__(
 	"	jbe 3f\n"
 	/* MOV keeps the flags of this test */
 	"	test %esi, %esi\n"
-	"	mov " STR(REG_RAX) "(%rdi), %rax\n"
-	"	mov " STR(REG_RBX) "(%rdi), %rbx\n"
-	"	mov " STR(REG_RCX) "(%rdi), %rcx\n"
-	"	mov " STR(REG_RDX) "(%rdi), %rdx\n"
-	"	mov " STR(REG_RSI) "(%rdi), %rsi\n"
-	"	mov " STR(REG_RBP) "(%rdi), %rbp\n"
-	"	mov " STR(REG_R8) "(%rdi), %r8\n"
-	"	mov " STR(REG_R9) "(%rdi), %r9\n"
-	"	mov " STR(REG_R10) "(%rdi), %r10\n"
-	"	mov " STR(REG_R11) "(%rdi), %r11\n"
-	"	mov " STR(REG_R12) "(%rdi), %r12\n"
-	"	mov " STR(REG_R13) "(%rdi), %r13\n"
-	"	mov " STR(REG_R14) "(%rdi), %r14\n"
-	"	mov " STR(REG_R15) "(%rdi), %r15\n"
-	"	mov " STR(REG_RDI) "(%rdi), %rdi\n"
+	"	mov " STR(REG_RAX(VMX_VCPU_REGS)) "(%rdi), %rax\n"
+	REGS64_LOAD(VMX_VCPU_REGS)
+	"	mov " STR(REG_RDI(VMX_VCPU_REGS)) "(%rdi), %rdi\n"
 	"	jnz 2f\n"
 	"	vmlaunch\n"
 	"	jmp 3f\n"
@@ -134,21 +105,9 @@ __asm__(
 	"	jmp 5f\n"
 	"1:	push %rdi\n"
 	"	mov 8(%rsp), %rdi\n"
-	"	pop " STR(REG_RDI) "(%rdi)\n"
-	"	mov %rax, " STR(REG_RAX) "(%rdi)\n"
-	"	mov %rbx, " STR(REG_RBX) "(%rdi)\n"
-	"	mov %rcx, " STR(REG_RCX) "(%rdi)\n"
-	"	mov %rdx, " STR(REG_RDX) "(%rdi)\n"
-	"	mov %rsi, " STR(REG_RSI) "(%rdi)\n"
-	"	mov %rbp, " STR(REG_RBP) "(%rdi)\n"
-	"	mov %r8, " STR(REG_R8) "(%rdi)\n"
-	"	mov %r9, " STR(REG_R9) "(%rdi)\n"
-	"	mov %r10, " STR(REG_R10) "(%rdi)\n"
-	"	mov %r11, " STR(REG_R11) "(%rdi)\n"
-	"	mov %r12, " STR(REG_R12) "(%rdi)\n"
-	"	mov %r13, " STR(REG_R13) "(%rdi)\n"
-	"	mov %r14, " STR(REG_R14) "(%rdi)\n"
-	"	mov %r15, " STR(REG_R15) "(%rdi)\n"
+	"	pop " STR(REG_RDI(VMX_VCPU_REGS)) "(%rdi)\n"
+	"	mov %rax, " STR(REG_RAX(VMX_VCPU_REGS)) "(%rdi)\n"
+	REGS64_STORE(VMX_VCPU_REGS)
 	"	pop %rdi\n"
 	"	xor %eax, %eax\n"
 	"5:	pop %r15\n"
