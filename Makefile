@@ -142,6 +142,12 @@ $(BUILD)/bench/librunloop_ref.so: bench/runloop_ref.c $(ABI_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Werror -shared -fPIC -I$(BUILD)/include -o $@ $<
 
+# The emulated SVM lab (tests/lab/README.rst): needs root, about 30 s;
+# LAB_ARGS passes run-lab options and test names.
+.PHONY: lab
+lab:
+	$(PYTHON) tests/lab/run-lab $(LAB_ARGS)
+
 clean:
 	rm -rf $(BUILD)
 

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import needs_kvm
+from conftest import REPO, needs_kvm
 from ltpkvm.host import instance as host_instance
 from ltpkvm.host.errors import AbortTest
 from ltpkvm.host.guest_abi import TBROK
@@ -271,3 +271,28 @@ def test_unreadable_payload_is_tbrok_naming_open_and_errno(tmp_path):
     assert info.value.ttype == TBROK
     assert path in info.value.message
     assert "ENOENT (No such file or directory)" in info.value.message
+
+
+def test_oversized_image_is_tbrok_without_reading_it(tmp_path):
+    image = tmp_path / "huge.bin"
+    with open(image, "wb") as f:
+        f.truncate(0xfffff000)   # sparse: nothing is written
+    with pytest.raises(AbortTest) as exc:
+        Payload(str(image))
+    assert "does not fit below the result page" in exc.value.message
+
+
+@needs_kvm
+def test_runs_in_little_address_space(ltpkvm, build_dir):
+    """Reading a payload never reserves its 4 GiB limit up front (a 2 GiB
+    lab VM could not run any test)."""
+    import resource
+    import subprocess
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+    proc = subprocess.run(
+        [sys.executable, "-m", "ltpkvm", "run", "kvm_pagefault01"],
+        cwd=REPO, capture_output=True, text=True, preexec_fn=limit,
+        env=dict(os.environ, LTP_COLORIZE_OUTPUT="n"))
+    assert proc.returncode == 0, proc.stderr

@@ -13,6 +13,7 @@ from .guest_abi import (KVM_ARCH_I386, KVM_ARCH_X86_64, KVM_BOOT_ABI_VERSION,
                         VM_KERNEL_BASEADDR, kvm_boot_header)
 
 ARCH_NAMES = {KVM_ARCH_X86_64: "x86_64", KVM_ARCH_I386: "i386"}
+MAX_IMAGE_SIZE = KVM_RESULT_BASEADDR - VM_KERNEL_BASEADDR
 
 
 class Payload:
@@ -23,7 +24,12 @@ class Payload:
         self.elf_path = os.path.splitext(image_path)[0] + ".elf"
         try:
             with open(image_path, "rb") as image:
-                self.image = image.read(KVM_RESULT_BASEADDR)
+                # read(limit) would allocate the whole limit up front
+                size = os.fstat(image.fileno()).st_size
+                if size > MAX_IMAGE_SIZE:
+                    tst_brk(TBROK, f"Payload {image_path} is {size} bytes: "
+                            "it does not fit below the result page")
+                self.image = image.read()
         except OSError as exc:
             name = errno.errorcode.get(exc.errno, str(exc.errno))
             tst_brk(TBROK, f"Cannot read payload: open({image_path}) failed: "
