@@ -5,8 +5,8 @@ described, never trusted."""
 import struct
 
 from .errors import tst_brk
-from .guest_abi import (KVM_RESULT_MESSAGE_OFFSET, TBROK, TCONF, TDEBUG,
-                        TFAIL, TINFO, TPASS, TWARN)
+from .guest_abi import (KVM_RESULT_MESSAGE_OFFSET, KVM_TNONE, TBROK, TCONF,
+                        TDEBUG, TFAIL, TINFO, TPASS, TWARN)
 
 VALID_RESULTS = frozenset((TPASS, TFAIL, TBROK, TWARN, TDEBUG, TINFO, TCONF))
 MAX_FILE_NAME = 256
@@ -44,8 +44,16 @@ def printable(raw):
 
 
 def is_valid_result(value):
-    """tst_kvm_validate_result(): can value go to tst_res()/tst_brk()?"""
+    """Can value go to tst_res()/tst_brk()?"""
     return value in VALID_RESULTS
+
+
+def validate_result(value):
+    """tst_kvm_validate_result(): TBROK unless value is a reportable type."""
+    if value == KVM_TNONE:
+        tst_brk(TBROK, "KVM test did not return any result")
+    if not is_valid_result(value):
+        tst_brk(TBROK, f"KVM test returned invalid result value {value}")
 
 
 def read_c_string(view, offset, limit):
@@ -63,8 +71,7 @@ def decode_result(page, read_guest_string):
     read_guest_string(addr, limit) reads a NUL-terminated string from guest
     memory, None when there is none."""
     value, lineno, file_addr = struct.unpack_from("<iiQ", page)
-    if not is_valid_result(value):
-        tst_brk(TBROK, f"KVM test returned invalid result value {value}")
+    validate_result(value)
     raw = read_c_string(page, KVM_RESULT_MESSAGE_OFFSET, len(page))
     if raw is None:
         tst_brk(TBROK, "Guest result message is not NUL-terminated within "
