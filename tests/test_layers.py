@@ -17,7 +17,7 @@ def imported_layers(path, package):
     for node in ast.walk(ast.parse(open(path).read())):
         if isinstance(node, ast.ImportFrom):
             if node.level:   # relative to the module's package
-                parts = package[:len(package) - node.level + 1]
+                parts = package[:len(package) - node.level]
                 name = ".".join(parts + ([node.module] if node.module
                                          else []))
             else:
