@@ -8,3 +8,4 @@ tags = [("linux-git", "0f923e07124df069ba68d8bb12324398f4b6b709"),
 needs_root = True
 supported_archs = ["x86_64"]
 module_params = {"kvm_amd": {"nested": 1}}
+needs_cpu_features = ["svm"]

@@ -8,3 +8,4 @@ tags = [("linux-git", "c7dfa4009965a9b2d7b329ee970eb8da0d32f0bc"),
 needs_root = True
 supported_archs = ["x86_64"]
 module_params = {"kvm_amd": {"nested": 1}}
+needs_cpu_features = ["svm"]

@@ -15,6 +15,7 @@ needs_root = True
 supported_archs = ["x86_64"]
 min_cpus = 2
 module_params = {"kvm_amd": {"nested": 1}}
+needs_cpu_features = ["svm"]
 
 GUEST_SIGNAL_TIMEOUT_MS = 10000   # booting, nested VMRUN and CLGI
 RESPONSE_TIMEOUT = 2              # seconds the vCPU thread has to react

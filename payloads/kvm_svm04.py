@@ -6,3 +6,4 @@ description = ("VMLOAD and VMSAVE load and store the documented state, in "
 needs_root = True
 supported_archs = ["x86_64"]
 module_params = {"kvm_amd": {"nested": 1}}
+needs_cpu_features = ["svm"]

@@ -6,3 +6,4 @@ description = ("VMREAD and VMWRITE access the current VMCS, and a nested "
 needs_root = True
 supported_archs = ["x86_64"]
 module_params = {"kvm_intel": {"nested": 1}}
+needs_cpu_features = ["vmx"]

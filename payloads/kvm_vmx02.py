@@ -6,3 +6,4 @@ description = ("A nested guest's APIC accesses are virtualised with the "
 needs_root = True
 supported_archs = ["x86_64"]
 module_params = {"kvm_intel": {"nested": 1}}
+needs_cpu_features = ["vmx"]

@@ -37,9 +37,8 @@ def expected_tconf(name, arch):
         return "runner.py", "Test needs to be run as root"
     if name == "kvm_svm03" and os.cpu_count() < 2:
         return "runner.py", "Test needs at least 2 CPUs online"
-    if name in SVM_TESTS:
-        return "lib_x86_svm.c", "CPU does not support SVM"
-    return "lib_x86_vmx.c", "CPU does not support VMX"
+    return "runner.py", ("KVM does not offer the guest CPU feature(s) "
+                         + ("svm" if name in SVM_TESTS else "vmx"))
 
 
 def timed_run(ltpkvm, *args, **kwargs):
@@ -74,12 +73,16 @@ def _svm03_host_with(tmp_path, build_dir, definition=None):
         (tmp_path / arch).mkdir()
         shutil.copy(os.path.join(build_dir, "tests", arch, "host_eintr.bin"),
                     tmp_path / arch / "kvm_svm03.bin")
-    source = os.path.join(PAYLOADS, "kvm_svm03.py")
-    if definition is None:
-        shutil.copy(source, tmp_path / "kvm_svm03.py")
-    else:
-        (tmp_path / "kvm_svm03.py").write_text(
-            definition.replace("SOURCE", repr(source)))
+    # The stand-in guest needs no SVM: kvm_svm03.py without its feature
+    # requirement
+    with open(os.path.join(PAYLOADS, "kvm_svm03.py")) as real:
+        host_half = real.read().replace('needs_cpu_features = ["svm"]\n', "")
+    (tmp_path / "real").mkdir()
+    source = tmp_path / "real" / "kvm_svm03.py"
+    source.write_text(host_half)
+    (tmp_path / "kvm_svm03.py").write_text(
+        host_half if definition is None
+        else definition.replace("SOURCE", repr(str(source))))
     return {"LTPKVM_PAYLOAD_DIR": str(tmp_path)}
 
 
@@ -214,3 +217,24 @@ def test_runtest_lists_every_nested_test():
                  if line.strip() and not line.startswith("#")]
     for name in SVM_TESTS + VMX_TESTS:
         assert [name, "ltpkvm", "run", name] in lines
+
+
+@needs_kvm
+@pytest.mark.parametrize("name, file, message", [
+    ("kvm_svm01", "lib_x86_svm.c", "CPU does not support SVM"),
+    ("kvm_vmx01", "lib_x86_vmx.c", "CPU does not support VMX")])
+def test_the_guest_itself_reports_missing_nesting(ltpkvm, build_dir,
+                                                  tmp_path, name, file,
+                                                  message):
+    """Without its definition (as an LTP source would run elsewhere) the
+    payload detects the missing feature itself."""
+    import shutil
+    flag = "svm" if "svm" in name else "vmx"
+    if flag in cpu_flags():
+        pytest.skip(f"this CPU has {flag}")
+    (tmp_path / "x86_64").mkdir()
+    shutil.copy(f"{build_dir}/payloads/x86_64/{name}.bin", tmp_path / "x86_64")
+    run = ltpkvm("run", name, env={"LTPKVM_PAYLOAD_DIR": str(tmp_path)})
+    assert [r for r in results(run) if r[1] != "TINFO"] == [
+        (file, "TCONF", message)], run.output
+    assert run.status == 32

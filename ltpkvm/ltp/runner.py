@@ -12,7 +12,7 @@ from ..host.errors import AbortTest, NullSink, caller_location, tst_brk
 from ..host.guest_abi import TBROK, TCONF, TINFO
 from ..host.health import KernelHealth
 from ..host.instance import KvmTest, install_kick_handler
-from ..host.modules import ModuleReloader
+from ..host.modules import ModuleReloader, module_loaded
 from ..host.x86 import CPU_FEATURES, guest_cpu_features
 from ..kvm import KvmError, KvmSystem
 from .kconfig import check_kconfigs
@@ -84,6 +84,12 @@ def check_requirements(definition, arch, reporter):
     check_kconfigs(definition.needs_kconfigs,
                    lambda ttype, message: reporter.result(
                        *caller_location(), ttype, message))
+
+
+def check_cpu_features(definition):
+    """TCONF when KVM does not offer the guest a CPU feature the test
+    needs. Checked after module_params are applied (nested=1 is what makes
+    KVM offer SVM or VMX)."""
     missing = set(definition.needs_cpu_features) - offered_cpu_features()
     if missing:
         tst_brk(TCONF, "KVM does not offer the guest CPU feature(s) "
@@ -92,11 +98,18 @@ def check_requirements(definition, arch, reporter):
 
 def requirement_problem(definition, arch):
     """Why the test would report TCONF before booting on this host, or
-    None; prints nothing."""
+    None; prints nothing and changes no module parameter."""
     try:
         check_requirements(definition, arch, NullSink())
+        check_cpu_features(definition)
     except AbortTest as exc:
-        return exc.message
+        changes = "; ".join(f"{module} " + " ".join(
+            f"{param}={value}" for param, value in params.items())
+            for module, params in definition.module_params.items()
+            if module_loaded(module))
+        return exc.message + (f" (unless the test's {changes} changes that)"
+                              if changes and "CPU feature" in exc.message
+                              else "")
     return None
 
 
@@ -167,6 +180,7 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
             reloader.apply(definition.module_params, lambda message:
                            reporter.result(*caller_location(), TINFO,
                                            message))
+            check_cpu_features(definition)
             setup(test)
         if test.payload is not None and test.payload.arch != arch:
             tst_brk(TBROK, f"Payload {payload_path} is built for "
