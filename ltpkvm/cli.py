@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The ltpkvm command line."""
+import contextlib
 import json
 import sys
 
 import click
 
 from . import __version__
+from .host.doctor import host_facts
 from .host.errors import AbortTest, caller_location
 from .host.guest_abi import TBROK
 from .ltp import catalog
@@ -13,6 +15,7 @@ from .ltp.definitions import ARCHES
 from .ltp.install import Installer, default_ltproot
 from .ltp.metadata import ltp_metadata
 from .ltp.reporter import Reporter
+from .ltp.runner import requirement_problem
 from .ltp.runtest import read_entries
 from .ltp.session import run_one, verdict, write_json_report
 from .ltp.tags import tag_url
@@ -125,7 +128,6 @@ def run(names, run_all, arch, iterations, duration, debug, json_report):
 def _progress(total):
     """A progress bar on a terminal when several tests run, else nothing;
     yields advance(description)."""
-    import contextlib
     if total < 2 or not sys.stderr.isatty():
         return contextlib.nullcontext(lambda description: None)
     from rich.console import Console
@@ -254,8 +256,6 @@ def info(name):
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 def doctor(as_json):
     """What this host can test, and why not."""
-    from .host.doctor import host_facts
-    from .ltp.runner import requirement_problem
     facts, _ = host_facts()
     verdicts = []
     for name in catalog.all_test_names():
