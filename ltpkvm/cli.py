@@ -95,6 +95,7 @@ def _unknown_test(name, arch):
               default=catalog.host_arch, show_default="the host's",
               help="Payload architecture ('all': each).")
 @click.option("-i", "iterations", type=click.IntRange(min=0), default=1,
+              metavar="N",
               show_default=True, help="Run each test N times, each in a "
               "fresh VM.")
 @click.option("-I", "duration", type=click.FloatRange(min=0), default=0,
