@@ -344,6 +344,7 @@ struct kvm_vmx_vcpu {
 /* How a VMX instruction failed (RFLAGS.CF or ZF), for the *_raw() helpers */
 #define VMX_FAIL_INVALID 1	/* no current VMCS */
 #define VMX_FAIL_VALID 2	/* error number in VMX_VMCS_VMINST_ERROR */
+#define VMX_FAILURE(cf, zf) ((cf) ? VMX_FAIL_INVALID : (zf) ? VMX_FAIL_VALID : 0)
 
 /*
  * VMREAD and VMWRITE that report failure instead of ending the test, for
@@ -359,7 +360,7 @@ static inline int kvm_vmx_vmread_raw(unsigned long var_id, uint64_t *value)
 		: [val] "=r" (val), "=@ccc" (invalid), "=@ccz" (valid)
 		: [id] "r" (var_id) : "memory");
 	*value = val;
-	return invalid ? VMX_FAIL_INVALID : valid ? VMX_FAIL_VALID : 0;
+	return VMX_FAILURE(invalid, valid);
 }
 
 static inline int kvm_vmx_vmwrite_raw(unsigned long var_id, uint64_t value)
@@ -370,7 +371,7 @@ static inline int kvm_vmx_vmwrite_raw(unsigned long var_id, uint64_t value)
 	__asm__ volatile("vmwrite %[val], %[id]"
 		: "=@ccc" (invalid), "=@ccz" (valid)
 		: [id] "r" (var_id), [val] "r" (val) : "memory");
-	return invalid ? VMX_FAIL_INVALID : valid ? VMX_FAIL_VALID : 0;
+	return VMX_FAILURE(invalid, valid);
 }
 
 /* VMX support; kvm_set_vmx_state() enables VMX operation (CR0/CR4 fixed

@@ -187,11 +187,18 @@ static uint64_t fixed_bits(uint64_t value, unsigned int msr_fixed0,
 	return (value | kvm_rdmsr(msr_fixed0)) & kvm_rdmsr(msr_fixed1);
 }
 
+/* A VMX instruction on a physical address in memory: 0 or VMX_FAIL_* */
+#define VMX_ADDRESS_INST(inst, addr) ({ \
+	int invalid_, valid_; \
+	__asm__ volatile(inst " %[a]" \
+		: "=@ccc" (invalid_), "=@ccz" (valid_) \
+		: [a] "m" (addr) : "memory"); \
+	VMX_FAILURE(invalid_, valid_); })
+
 void kvm_set_vmx_state(int enabled)
 {
 	struct kvm_cregs cregs;
 	uint64_t value;
-	int invalid, valid;
 
 	if (!kvm_is_vmx_supported())
 		tst_brk(TCONF, "CPU does not support VMX");
@@ -232,11 +239,8 @@ void kvm_set_vmx_state(int enabled)
 
 	vmxon_region = kvm_alloc_vmcs();
 	value = (uintptr_t)vmxon_region;
-	__asm__ volatile("vmxon %[addr]"
-		: "=@ccc" (invalid), "=@ccz" (valid)
-		: [addr] "m" (value) : "memory");
 
-	if (invalid || valid) {
+	if (VMX_ADDRESS_INST("vmxon", value)) {
 		vmxon_region = NULL;
 		tst_brk(TBROK, "VMXON failed");
 	}
@@ -286,25 +290,15 @@ static void check_vmx_inst(int failed, const char *inst, uint64_t arg)
 void kvm_vmx_vmclear(struct kvm_vmcs *buf)
 {
 	uint64_t addr = (uintptr_t)buf;
-	int invalid, valid;
 
-	__asm__ volatile("vmclear %[addr]"
-		: "=@ccc" (invalid), "=@ccz" (valid)
-		: [addr] "m" (addr) : "memory");
-	check_vmx_inst(invalid ? VMX_FAIL_INVALID : valid ? VMX_FAIL_VALID : 0,
-		"VMCLEAR", addr);
+	check_vmx_inst(VMX_ADDRESS_INST("vmclear", addr), "VMCLEAR", addr);
 }
 
 void kvm_vmx_vmptrld(struct kvm_vmcs *buf)
 {
 	uint64_t addr = (uintptr_t)buf;
-	int invalid, valid;
 
-	__asm__ volatile("vmptrld %[addr]"
-		: "=@ccc" (invalid), "=@ccz" (valid)
-		: [addr] "m" (addr) : "memory");
-	check_vmx_inst(invalid ? VMX_FAIL_INVALID : valid ? VMX_FAIL_VALID : 0,
-		"VMPTRLD", addr);
+	check_vmx_inst(VMX_ADDRESS_INST("vmptrld", addr), "VMPTRLD", addr);
 }
 
 uint64_t kvm_vmx_vmptrst(void)
