@@ -81,10 +81,7 @@ def _unknown_test(name, arch):
         _broken_without_running(
             f"No built {arch} tests in {catalog.payload_dir()}: run "
             "'make' in the source tree or reinstall ltpkvm")
-    hint = catalog.close_matches(name, known)
-    _broken_without_running(
-        f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
-                                    if hint else "; see 'ltpkvm list'"))
+    _broken_without_running(catalog.unknown_test_message(name, known))
 
 
 @main.command(cls=LtpCommand)
@@ -228,10 +225,9 @@ def list_tests(as_json):
 @click.argument("name", shell_complete=_complete_test)
 def info(name):
     """Describe the test NAME."""
-    if name not in catalog.all_test_names():
-        hint = catalog.close_matches(name, catalog.all_test_names())
-        raise click.ClickException(f"Unknown test '{name}'" + (
-            f"; did you mean: {', '.join(hint)}?" if hint else ""))
+    names = catalog.all_test_names()
+    if name not in names:
+        raise click.ClickException(catalog.unknown_test_message(name, names))
     definition, built = _test_info(name)
     console = _console()
     console.print(f"[bold]{name}[/]: {definition.description or '-'}")

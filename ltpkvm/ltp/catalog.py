@@ -62,5 +62,8 @@ def built_arches(name, folder=None):
             if os.path.exists(payload_path(name, arch, folder))]
 
 
-def close_matches(name, names):
-    return difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+def unknown_test_message(name, names):
+    """What to tell a user who named no test among names."""
+    hint = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+    return f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
+                                       if hint else "; see 'ltpkvm list'")
