@@ -109,9 +109,9 @@ def run(names, run_all, arch, iterations, duration, debug, json_report):
     LTP_REPRODUCIBLE_OUTPUT, KCONFIG_PATH, KCONFIG_SKIP_CHECK."""
     selected = _selected(names, run_all, arch)
     runs = []
-    with _progress(len(selected)) as advance:
-        for name, test_arch in selected:
-            advance(f"{name} ({test_arch})")
+    with _progress(len(selected)) as show:
+        for done, (name, test_arch) in enumerate(selected):
+            show(done, f"{name} ({test_arch})")
             runs.append(run_one(name, test_arch, iterations, duration, debug))
     if json_report:
         write_json_report(json_report, runs)
@@ -123,27 +123,19 @@ def run(names, run_all, arch, iterations, duration, debug, json_report):
     raise SystemExit(status)
 
 
+@contextlib.contextmanager
 def _progress(total):
     """A progress bar on a terminal when several tests run, else nothing;
-    yields advance(description)."""
+    yields show(done, description)."""
     if total < 2 or not sys.stderr.isatty():
-        return contextlib.nullcontext(lambda description: None)
+        yield lambda done, description: None
+        return
     from rich.console import Console
     from rich.progress import Progress
-
-    @contextlib.contextmanager
-    def bar():
-        with Progress(console=Console(stderr=True), transient=True) as prog:
-            task = prog.add_task("tests", total=total)
-            started = [False]
-
-            def advance(description):
-                if started[0]:
-                    prog.advance(task)
-                started[0] = True
-                prog.update(task, description=description)
-            yield advance
-    return bar()
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("tests", total=total)
+        yield lambda done, description: progress.update(
+            task, completed=done, description=description)
 
 
 def _print_run_table(runs):
