@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
+/*\
+ * VMREAD and VMWRITE access the current VMCS, and a nested guest's access
+ * the shadow VMCS.
+ *
  * Functional test of VMREAD and VMWRITE: they access the current VMCS and
  * no other, store each field with its width, and fail as the SDM says on
  * read-only and unsupported fields. With VMCS shadowing, a nested guest's
@@ -181,7 +184,7 @@ static void test_current_vmcs(void)
 }
 
 /* In the nested guest: VMREAD and VMWRITE go to the shadow VMCS */
-static void guest_main(void)
+static int guest_main(void)
 {
 	unsigned int i;
 
@@ -192,11 +195,13 @@ static void guest_main(void)
 	for (i = 0; i < FIELD_COUNT; i++)
 		guest_write_ret[i] = kvm_vmx_vmwrite_raw(fields[i].id,
 			field_value(i, 4));
+
+	return 0;
 }
 
 static void test_shadow_vmcs(void)
 {
-	uint64_t mask2 = kvm_vmx_read_vmctl_mask(MSR_IA32_VMX_EXECCTL2_MASK);
+	uint64_t mask2 = kvm_vmx_read_vmctl_mask(VMX_CTLMASK_EXECCTL2);
 	uint64_t saved[FIELD_COUNT], reason;
 	struct kvm_vmx_vcpu *vcpu;
 	struct kvm_vmcs *shadow;
@@ -294,5 +299,16 @@ void main(void)
 #else /* defined(__x86_64__) */
 TST_TEST_TCONF("Test supported only on x86_64");
 #endif /* defined(__x86_64__) */
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+	.needs_root = 1,
+	.needs_drivers = (const char *const []) {"kvm", NULL},
+	.supported_archs = (const char *const []) {"x86_64", NULL}
+};
 
 #endif /* COMPILE_PAYLOAD */

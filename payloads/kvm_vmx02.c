@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
+/*\
+ * A nested guest's APIC accesses are virtualised with the APIC-access and
+ * virtual-APIC pages L1 chose.
+ *
  * APIC virtualisation in a nested guest. L1 sets "virtualize APIC accesses"
  * and "use TPR shadow" with an APIC-access page and a virtual-APIC page of
  * its choosing. The nested guest's accesses to the APIC-access page must be
@@ -37,7 +40,7 @@ static volatile uint32_t *alloc_filled_page(uint32_t fill)
 	return ret;
 }
 
-static void guest_main(void)
+static int guest_main(void)
 {
 	guest_tpr = apic_access[APIC_REG_TPR / 4];
 	guest_step = 1;
@@ -46,6 +49,8 @@ static void guest_main(void)
 	/* Not virtualised without APIC-register virtualisation: VM exit */
 	(void)apic_access[APIC_REG_VERSION / 4];
 	guest_step = 3;
+
+	return 0;
 }
 
 void main(void)
@@ -54,8 +59,8 @@ void main(void)
 	struct kvm_vmx_vcpu *vcpu;
 
 	kvm_set_vmx_state(1);
-	mask = kvm_vmx_read_vmctl_mask(MSR_IA32_VMX_EXECCTL_MASK);
-	mask2 = kvm_vmx_read_vmctl_mask(MSR_IA32_VMX_EXECCTL2_MASK);
+	mask = kvm_vmx_read_vmctl_mask(VMX_CTLMASK_EXECCTL);
+	mask2 = kvm_vmx_read_vmctl_mask(VMX_CTLMASK_EXECCTL2);
 
 	if (!(mask >> 32 & VMX_EXECCTL_TPR_SHADOW) ||
 	    !(mask2 >> 32 & VMX_EXECCTL2_VIRT_APIC))
@@ -121,5 +126,16 @@ void main(void)
 #else /* defined(__x86_64__) */
 TST_TEST_TCONF("Test supported only on x86_64");
 #endif /* defined(__x86_64__) */
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+	.needs_root = 1,
+	.needs_drivers = (const char *const []) {"kvm", NULL},
+	.supported_archs = (const char *const []) {"x86_64", NULL}
+};
 
 #endif /* COMPILE_PAYLOAD */

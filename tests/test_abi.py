@@ -80,7 +80,7 @@ def test_boot_header_points_at_the_guest_symbols(build_dir):
     assert header.stack_top == symbols["kvm_stack_top"][0]
     assert header.stack_top - symbols["kvm_stack_bottom"][0] == \
         guest_abi.KVM_STACK_SIZE
-    assert header.pagetable == symbols["kvm_pagetable_pages"][0]
+    assert header.pagetable == symbols["kvm_pagetable"][0]
     assert header.pagetable % guest_abi.KVM_PAGE_SIZE == 0
     assert header.gdt == symbols["kvm_gdt"][0]
     assert header.idt == symbols["kvm_idt"][0]
@@ -92,7 +92,7 @@ def test_boot_header_points_at_the_guest_symbols(build_dir):
     ("kvm_gdt", 8 * guest_abi.KVM_GDT_SIZE),
     ("kvm_idt", 16 * guest_abi.KVM_IDT_SIZE),
     ("kvm_tss", x86.TSS_SIZE),
-    ("kvm_pagetable_pages", guest_abi.KVM_PAGETABLE_PAGES
+    ("kvm_pagetable", guest_abi.KVM_PAGETABLE_PAGES
      * guest_abi.KVM_PAGE_SIZE),
 ])
 def test_x86_64_tables_have_the_size_the_host_assumes(build_dir, symbol, size):

@@ -162,6 +162,11 @@ MIXED_COUNTS = counts(passed=1, failed=1, skipped=1, warnings=1)
         counts(skipped=1), id="tst_brk-tconf"),
     pytest.param(["selftest_mixed_results"], MIXED_STATUS, mixed(False),
                  MIXED_COUNTS, id="fail-warn"),
+    pytest.param(["selftest_errno_flags"], 0, [
+        pass_in("selftest_errno_flags", "Passed with TERRNO"),
+        info_in("selftest_errno_flags", "Information with TTERRNO"),
+        pass_in("selftest_errno_flags", "Passed with all three")],
+        counts(passed=2), id="errno-flags-masked"),
     pytest.param(["selftest_noresult"], 2, [
         ("runner.py", "TBROK", "Test haven't reported results!")],
         counts(broken=1), id="no-result"),
@@ -222,3 +227,17 @@ def test_unhandled_page_fault(ltpkvm, arch, build_dir):
     start, end = symbol_range(os.path.join(
         build_dir, "tests", arch, "selftest_unhandled_pf.elf"), "main")
     assert start <= int(match.group(1), 16) < end, message
+
+
+def test_pagetable(ltpkvm, arch):
+    """kvm_pagetable is the page table CR3 holds; where i386 runs unpaged,
+    touching it is the host's TCONF."""
+    run = run_suite(ltpkvm, arch, "selftest_pagetable")
+    if paged(arch):
+        assert_ltp_run(run, 0, [pass_in(
+            "selftest_pagetable", "CR3 points at kvm_pagetable, whose first "
+            "entry is present")], counts(passed=1))
+    else:
+        assert_ltp_run(run, 32, [("instance.py", "TCONF", "This test needs "
+                                  "paging, which this KVM does not support "
+                                  "outside 64-bit mode")], counts(skipped=1))

@@ -106,7 +106,7 @@ def test_get_cpuid_lists_the_supported_leaves(system):
     assert {0, 1, 0x80000000, 0x80000001} <= functions
 
 
-@pytest.mark.parametrize("value", [abi.KVM_TNONE, 3, 0x40, 0x101, -7])
+@pytest.mark.parametrize("value", [abi.KVM_TNONE, 3, 0x43, 0x105, -7])
 def test_validate_result_rejects_non_results(value):
     with pytest.raises(AbortTest) as exc:
         validate_result(value)
@@ -114,7 +114,9 @@ def test_validate_result_rejects_non_results(value):
 
 
 @pytest.mark.parametrize("value", [abi.TPASS, abi.TFAIL, abi.TBROK,
-                                   abi.TWARN, abi.TINFO, abi.TCONF])
+                                   abi.TWARN, abi.TINFO, abi.TCONF,
+                                   abi.TPASS | 0x100, abi.TFAIL | 0x200,
+                                   abi.TINFO | 0x400, abi.TCONF | 0x700])
 def test_validate_result_accepts_results(value):
     validate_result(value)
 

@@ -104,13 +104,15 @@ def c_header():
              "#ifndef KVM_ABI_H_", "#define KVM_ABI_H_", ""]
     lines += [f"#define {name} {_c_literal(globals()[name])}"
               for name in CONSTANTS]
-    lines += ["", "#ifndef __ASSEMBLER__", "#include <stdint.h>", ""]
+    # The integer types come from the includer: kvm_guest.h in a payload
+    # (LTP's types), <stdint.h> in host C code.
+    lines += ["", "#ifndef __ASSEMBLER__", ""]
     for struct in STRUCTS:
         lines.append(f"struct {struct.__name__} {{")
         lines += [f"\t{_C_TYPES[ctype]} {name};"
                   for name, ctype in struct._fields_]
         if struct is tst_kvm_result:
-            lines.append("\tchar message[];")
+            lines.append("\tchar message[0];")
         lines += ["};", ""]
     lines += ["#endif /* __ASSEMBLER__ */", "#endif /* KVM_ABI_H_ */"]
     return "\n".join(lines) + "\n"

@@ -13,11 +13,13 @@ from ..kvm import KvmError, KvmSystem
 from ..kvm import constants as kc
 from .crash import crash_report
 from .errors import AbortTest, caller_location, host_res, tst_brk
-from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
+from .guest_abi import (DEFAULT_RAM_SIZE, KVM_PAGE_SIZE, KVM_PAGETABLE_PAGES,
+                        KVM_RESULT_BASEADDR, KVM_STACK_SIZE,
                         KVM_RESULT_SIZE, KVM_TEXIT, KVM_TNONE, KVM_TSYNC,
                         MAX_KVM_MEMSLOTS, MIN_FREE_RAM, TBROK, TCONF, TDEBUG,
                         TWARN, VM_KERNEL_BASEADDR, tst_kvm_result)
-from .memory import GuardedBuffer, page_align_down, page_align_up
+from .memory import (BufferSlice, GuardedBuffer, page_align_down,
+                     page_align_up)
 from .payload import Payload
 from .results import decode_result, read_c_string
 from .results import validate_result  # noqa: F401  (LTP's API, from here)
@@ -25,6 +27,11 @@ from .x86 import boot_x86, i386_paging_works, walk_page_tables
 
 MIB = 1024 * 1024
 _RESULT_SLOT = 1
+# Unpaged i386 payloads: the RAM above kvm_pagetable, whose pages are left
+# out so that a test touching them exits (TCONF) instead of going wrong
+_RAM_ABOVE_PAGETABLE_SLOT = MAX_KVM_MEMSLOTS - 1
+NEEDS_PAGING = ("This test needs paging, which this KVM does not support "
+                "outside 64-bit mode")
 
 
 def get_cpuid(system):
@@ -102,10 +109,14 @@ class KvmInstance:
             tst_brk(TBROK, f"Payload of {payload.size} bytes does not fit in "
                     f"{ram_size} bytes of guest RAM")
 
+        long_mode = payload.arch == "x86_64"
+        self.paging = long_mode or i386_paging_works(self.system)
         self.vm = _kvm_call(self.system.create_vm)
         ram = self.alloc_memory(0, 0, ram_size)
         ram[VM_KERNEL_BASEADDR:VM_KERNEL_BASEADDR + len(payload.image)] = \
             payload.image
+        if not self.paging:
+            self._leave_out_pagetable()
         result_page = self.alloc_memory(_RESULT_SLOT, KVM_RESULT_BASEADDR,
                                         KVM_RESULT_SIZE)
         self.result_page = result_page
@@ -116,12 +127,38 @@ class KvmInstance:
         self.vcpu = _kvm_call(self.vm.create_vcpu)
         self.cpuid = _kvm_call(get_cpuid, self.system)
         _kvm_call(self.vcpu.set_cpuid2, self.cpuid)
-        long_mode = payload.arch == "x86_64"
-        self.paging = long_mode or i386_paging_works(self.system)
         _kvm_call(boot_x86, self.vcpu, ram, payload.header, self.cpuid,
                   long_mode, self.paging)
         if self.debug:
             self._debug_setup(long_mode)
+
+    def _leave_out_pagetable(self):
+        """Split slot 0 around the page-table pages: unbacked, so that a
+        guest access to them is an MMIO exit the run loop reports."""
+        region, buf = self.ram[0]
+        start = self.payload.header.pagetable
+        end = start + KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE
+        _kvm_call(self.vm.set_user_memory_region, 0, 0, 0, buf.address)
+        self.ram[0] = (_kvm_call(self.vm.set_user_memory_region, 0, 0, start,
+                                 buf.address), buf)
+        above = BufferSlice(buf, end)
+        self.ram[_RAM_ABOVE_PAGETABLE_SLOT] = (_kvm_call(
+            self.vm.set_user_memory_region, _RAM_ABOVE_PAGETABLE_SLOT, end,
+            above.size, above.address), above)
+
+    def in_left_out_pagetable(self, paddr):
+        start = self.payload.header.pagetable
+        return (not self.paging and
+                start <= paddr < start + KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE)
+
+    def _stack_overflowed(self):
+        """Is the stack pointer below the bottom of the guest's stack (just
+        above the page tables)?"""
+        bottom = self.payload.header.stack_top - KVM_STACK_SIZE
+        try:
+            return self.vcpu.get_regs().rsp < bottom
+        except KvmError:
+            return False
 
     def _debug_setup(self, long_mode):
         header = self.payload.header
@@ -329,6 +366,10 @@ class KvmInstance:
     def _unexpected_exit(self):
         run = self.vcpu.run
         reason = run.exit_reason
+        if (reason == kc.KVM_EXIT_MMIO
+                and self.in_left_out_pagetable(run.mmio.phys_addr)
+                and not self._stack_overflowed()):
+            tst_brk(TCONF, NEEDS_PAGING)
         detail = exit_detail(run)
         rip = self._rip()
         where = (self.payload.symbolizer.describe(int(rip, 16))

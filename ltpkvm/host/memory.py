@@ -59,3 +59,17 @@ class GuardedBuffer:
 
     def __del__(self):
         self.free()
+
+
+class BufferSlice:
+    """The part of a GuardedBuffer from offset on, as a buffer of its own
+    for a second memory slot over the same host memory; freeing it frees
+    nothing (its buffer owns the mapping)."""
+
+    def __init__(self, buf, offset):
+        self.address = buf.address + offset
+        self.size = buf.size - offset
+        self.view = buf.view[offset:]
+
+    def free(self):
+        self.view = None

@@ -6,8 +6,9 @@ import struct
 
 from .errors import tst_brk
 from .guest_abi import (KVM_RESULT_MESSAGE_OFFSET, KVM_TNONE, TBROK, TCONF,
-                        TDEBUG, TFAIL, TINFO, TPASS, TWARN)
+                        TDEBUG, TFAIL, TINFO, TPASS, TTYPE_MASK, TWARN)
 
+# LTP's, and TDEBUG (shown with -D), which LTP's host would refuse
 VALID_RESULTS = frozenset((TPASS, TFAIL, TBROK, TWARN, TDEBUG, TINFO, TCONF))
 MAX_FILE_NAME = 256
 
@@ -43,13 +44,20 @@ def printable(raw):
     return printable_text(raw.decode("utf-8", "backslashreplace"))
 
 
+def result_type(value):
+    """TTYPE_RESULT(): the result type of value, without the TERRNO,
+    TTERRNO and TRERRNO flags (which LTP masks the same way)."""
+    return value & TTYPE_MASK
+
+
 def is_valid_result(value):
     """Can value go to tst_res()/tst_brk()?"""
-    return value in VALID_RESULTS
+    return result_type(value) in VALID_RESULTS
 
 
 def validate_result(value):
-    """tst_kvm_validate_result(): TBROK unless value is a reportable type."""
+    """tst_kvm_validate_result(): TBROK unless value's result type is a
+    reportable one."""
     if value == KVM_TNONE:
         tst_brk(TBROK, "KVM test did not return any result")
     if not is_valid_result(value):
@@ -84,4 +92,4 @@ def decode_result(page, read_guest_string):
         tst_brk(TBROK, f"Guest result has an invalid file name pointer "
                 f"0x{file_addr:x} (result {value}, line {lineno}, "
                 f"message: {message})")
-    return value, printable(name), lineno, message
+    return result_type(value), printable(name), lineno, message

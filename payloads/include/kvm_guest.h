@@ -1,32 +1,77 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The arch-independent KVM guest library: the C subset, result reporting
- * and the heap, with the names and meanings of LTP's kvm_guest.h.
+ * and the heap, with the names, types and meanings of LTP's kvm_guest.h.
+ *
+ * The integer types are LTP's, not <stdint.h>'s: uint64_t is unsigned long
+ * long and size_t unsigned long on x86_64 and i386 alike, so a payload
+ * written for LTP formats them the same way under -Wformat here.
  */
 #ifndef KVM_GUEST_H_
 #define KVM_GUEST_H_
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdarg.h>
+
+typedef unsigned long size_t;
+typedef long ssize_t;
+typedef signed char int8_t;
+typedef unsigned char uint8_t;
+typedef short int16_t;
+typedef unsigned short uint16_t;
+typedef int int32_t;
+typedef unsigned int uint32_t;
+typedef long long int64_t;
+typedef unsigned long long uint64_t;
+typedef unsigned long uintptr_t;
+typedef long intptr_t;
+/* Not in LTP's headers: the compiler's own, as printf's %j and %t expect */
+typedef __INTMAX_TYPE__ intmax_t;
+typedef __UINTMAX_TYPE__ uintmax_t;
+typedef __PTRDIFF_TYPE__ ptrdiff_t;
+
 #include "kvm_common.h"
-#include "kvm_guest_libc.h"
 
 #ifndef NULL
 # define NULL ((void *)0)
 #endif
 
+#ifndef offsetof
+# define offsetof(type, member) __builtin_offsetof(type, member)
+#endif
+
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
-#define LTP_ALIGN(x, a) (((x) + (a) - 1) & ~((a) - 1))
+#define __LTP_ALIGN_MASK(x, mask) (((x) + (mask)) & ~(mask))
+#define LTP_ALIGN(x, a) __LTP_ALIGN_MASK((x), (__typeof__(x))(a) - 1)
 
 #define INT_MAX __INT_MAX__
 #define INT_MIN (-__INT_MAX__ - 1)
 #define UINT_MAX (__INT_MAX__ * 2U + 1U)
 #define ULONG_MAX (__LONG_MAX__ * 2UL + 1UL)
+#define SIZE_MAX ULONG_MAX
 
 #define LTP_ATTRIBUTE_NORETURN __attribute__((noreturn))
 #define LTP_ATTRIBUTE_UNUSED __attribute__((unused))
 #define LTP_ATTRIBUTE_UNUSED_RESULT __attribute__((warn_unused_result))
+
+/* CPU exception vectors (tst_set_interrupt_callback() takes 0..31) */
+#define INTERRUPT_COUNT 32
+
+/* The C subset: lib/string.c and lib/vsprintf.c */
+void *memset(void *dest, int val, size_t size);
+void *memzero(void *dest, size_t size);
+void *memcpy(void *dest, const void *src, size_t size);
+int memcmp(const void *a, const void *b, size_t length);
+char *strcpy(char *dest, const char *src);
+char *strcat(char *dest, const char *src);
+size_t strlen(const char *str);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+int vsnprintf(char *dest, size_t size, const char *fmt, va_list ap);
+int vsprintf(char *dest, const char *fmt, va_list ap);
+int snprintf(char *dest, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int sprintf(char *dest, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Results: printf-style, passing the caller's file and line to the host. */
 void tst_res_(const char *file, const int lineno, int result,
@@ -41,7 +86,7 @@ void tst_brk_(const char *file, const int lineno, int result,
 #define tst_brk(result, fmt, ...) \
 	tst_brk_(__FILE__, __LINE__, (result), (fmt), ##__VA_ARGS__)
 
-/* A payload that cannot be built for this arch: it only reports TCONF. */
+/* A payload that has nothing to run on this arch: it only reports TCONF. */
 #define TST_TEST_TCONF(message) \
 	void main(void) { tst_brk(TCONF, "%s", message); }
 

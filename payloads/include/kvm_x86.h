@@ -8,9 +8,10 @@
 
 #include "kvm_guest.h"
 
+#define PAGESIZE 0x1000
+
 /* Interrupts */
 #define X86_INTR_COUNT 256
-#define INTERRUPT_COUNT 32	/* CPU exception vectors */
 
 #define INTR_ZERODIV 0
 #define INTR_DEBUG 1
@@ -56,6 +57,7 @@
 #define SEGFLAG_PAGE_LIMIT 0x800
 
 /* CPUID */
+#define CPUID_GET_MODEL_INFO 0x1
 #define CPUID_GET_INPUT_RANGE 0x80000000
 #define CPUID_GET_EXT_FEATURES 0x80000001
 #define CPUID_GET_SVM_FEATURES 0x8000000a
@@ -65,6 +67,7 @@
 #define X86_FEATURE_PAGE1GB (1 << 26)	/* CPUID 0x80000001, EDX */
 
 /* Model-specific registers */
+#define MSR_IA32_FEATURE_CONTROL 0x3a
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
@@ -159,7 +162,7 @@ struct segment_descriptor64 {
 	unsigned int limit_hi : 4;
 	unsigned int flags_hi : 4;
 	uint64_t baseaddr_hi : 40;
-	uint32_t reserved : 32;
+	uint32_t reserved;
 } __attribute__((__packed__));
 
 struct page_table_entry_pae {
@@ -188,7 +191,7 @@ struct kvm_cregs {
 };
 
 struct kvm_sregs {
-	uint16_t cs, ds, es, fs, gs, ss;
+	uint16_t cs, ds, es, fs, gs, ss, tr;
 };
 
 struct kvm_regs64 {
@@ -203,11 +206,11 @@ struct kvm_interrupt_frame {
 
 /*
  * The top-level page table: the PML4 on x86_64, the PAE PDPT on i386.
- * Where KVM refuses paging outside 64-bit mode, i386 payloads run unpaged
- * and a test that uses kvm_pagetable reports TCONF.
+ * Where KVM refuses paging outside 64-bit mode, i386 payloads run unpaged;
+ * the host then leaves these pages out of guest memory and a test that
+ * touches them reports TCONF.
  */
-struct page_table_entry_pae *kvm_get_pagetable(void);
-#define kvm_pagetable (kvm_get_pagetable())
+extern struct page_table_entry_pae kvm_pagetable[];
 extern struct intr_descriptor kvm_idt[X86_INTR_COUNT];
 extern struct segment_descriptor kvm_gdt[KVM_GDT_SIZE];
 
@@ -248,5 +251,31 @@ typedef int (*tst_interrupt_callback)(void *userdata,
 void tst_set_interrupt_callback(unsigned int vector,
 	tst_interrupt_callback func, void *userdata);
 uintptr_t kvm_get_interrupt_ip(const struct kvm_interrupt_frame *ifrm);
+
+/* The exception entry stubs (kvm_idt[] points at them); not for payloads */
+void kvm_handle_bad_exception(void);
+void kvm_handle_zerodiv(void);
+void kvm_handle_debug(void);
+void kvm_handle_nmi(void);
+void kvm_handle_breakpoint(void);
+void kvm_handle_overflow(void);
+void kvm_handle_bound_range_exc(void);
+void kvm_handle_bad_opcode(void);
+void kvm_handle_device_error(void);
+void kvm_handle_double_fault(void);
+void kvm_handle_invalid_tss(void);
+void kvm_handle_segfault(void);
+void kvm_handle_stack_fault(void);
+void kvm_handle_gpf(void);
+void kvm_handle_page_fault(void);
+void kvm_handle_fpu_error(void);
+void kvm_handle_alignment_error(void);
+void kvm_handle_machine_check(void);
+void kvm_handle_simd_error(void);
+void kvm_handle_virt_error(void);
+void kvm_handle_cpe(void);
+void kvm_handle_hv_injection(void);
+void kvm_handle_vmm_comm(void);
+void kvm_handle_security_error(void);
 
 #endif /* KVM_X86_H_ */

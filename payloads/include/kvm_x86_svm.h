@@ -99,12 +99,8 @@
 #define SVM_INTERCEPT_RDPRU 0x8e
 #define SVM_INTERCEPT_EFER_WRITE_TRAP 0x8f
 #define SVM_INTERCEPT_CR_WRITE_TRAP(cr) (0x90 + (cr))
-#define SVM_INTERCEPT_INVLPGB 0xa0
-#define SVM_INTERCEPT_INVLPGB_ILLEGAL 0xa1
-#define SVM_INTERCEPT_INVPCID 0xa2
-#define SVM_INTERCEPT_MCOMMIT 0xa3
-#define SVM_INTERCEPT_TLBSYNC 0xa4
-#define SVM_INTERCEPT_MAX 0xc0	/* number of ids: 6 vectors of 32 bits */
+/* Ids below this fit in kvm_vmcb.intercepts[] */
+#define SVM_INTERCEPT_MAX 0x95
 
 /* #VMEXIT codes (struct kvm_vmcb.exitcode) */
 #define SVM_EXIT_CR_READ(cr) (cr)
@@ -176,10 +172,15 @@ struct kvm_vmcb_descriptor {
  */
 struct kvm_vmcb {
 	/* Control area */
-	uint8_t intercepts[SVM_INTERCEPT_MAX / 8];
-	uint8_t reserved1[0x3c - SVM_INTERCEPT_MAX / 8];
-	uint16_t pause_filter_thresh;
-	uint16_t pause_filter_count;
+	uint8_t intercepts[20];
+	union {
+		uint8_t reserved1[44];
+		struct {
+			uint8_t reserved1_lo[0x3c - 20];
+			uint16_t pause_filter_thresh;
+			uint16_t pause_filter_count;
+		} __attribute__((__packed__));
+	};
 	uint64_t iopm_base_addr;
 	uint64_t msrpm_base_addr;
 	uint64_t tsc_offset;
@@ -273,12 +274,16 @@ struct kvm_vmcb {
 		uint64_t guest_pat;
 		uint64_t g_pat;
 	};
-	uint64_t dbgctl;
-	uint64_t br_from;
-	uint64_t br_to;
-	uint64_t last_excp_from;
-	uint64_t last_excp_to;
-	uint8_t padding[0x1000 - 0x698];
+	union {
+		uint8_t padding[0x990];
+		struct {
+			uint64_t dbgctl;
+			uint64_t br_from;
+			uint64_t br_to;
+			uint64_t last_excp_from;
+			uint64_t last_excp_to;
+		} __attribute__((__packed__));
+	};
 } __attribute__((__packed__));
 
 /* A nested guest: its VMCB and the general registers VMRUN does not switch

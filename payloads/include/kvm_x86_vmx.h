@@ -14,8 +14,11 @@
 
 #include "kvm_x86.h"
 
+/* CPUID_GET_MODEL_INFO ECX */
+#define CPUID_MODEL_VMX (1 << 5)
+#define CPUID_MODEL_SMX (1 << 6)
+
 /* Model-specific registers */
-#define MSR_IA32_FEATURE_CONTROL 0x3a
 #define MSR_IA32_VMX_BASIC 0x480
 #define MSR_IA32_VMX_PINX_MASK 0x481
 #define MSR_IA32_VMX_EXECCTL_MASK 0x482
@@ -35,6 +38,16 @@
 #define MSR_IA32_VMX_EXITCTL_MASK2 0x48f
 #define MSR_IA32_VMX_ENTRYCTL_MASK2 0x490
 #define MSR_IA32_VMX_VMFUNC 0x491
+#define MSR_IA32_VMX_EXECCTL3_MASK 0x492
+
+/* kvm_vmx_read_vmctl_mask() indexes: which control's capability MSR */
+#define VMX_CTLMASK_PINX 0
+#define VMX_CTLMASK_EXECCTL 1
+#define VMX_CTLMASK_EXECCTL2 2
+#define VMX_CTLMASK_EXECCTL3 3
+#define VMX_CTLMASK_EXITCTL 4
+#define VMX_CTLMASK_ENTRYCTL 5
+#define VMX_CTLMASK_MAX 6
 
 /* MSR_IA32_FEATURE_CONTROL */
 #define IA32FC_LOCK (1 << 0)
@@ -71,6 +84,7 @@
 #define VMX_VMCS_GUEST_LDTR 0x080c
 #define VMX_VMCS_GUEST_TR 0x080e
 #define VMX_VMCS_GUEST_INTR_STATUS 0x0810
+#define VMX_VMCS_GUEST_INTR VMX_VMCS_GUEST_INTR_STATUS	/* LTP's name */
 #define VMX_VMCS_GUEST_PML_INDEX 0x0812
 #define VMX_VMCS_HOST_ES 0x0c00
 #define VMX_VMCS_HOST_CS 0x0c02
@@ -84,6 +98,7 @@
 #define VMX_VMCS_IOBITMAP_A 0x2000
 #define VMX_VMCS_IOBITMAP_B 0x2002
 #define VMX_VMCS_MSR_BITMAP 0x2004
+#define VMX_VMCS_MSR_BITMAP_POINTER VMX_VMCS_MSR_BITMAP	/* LTP's name */
 #define VMX_VMCS_VMEXIT_MSR_STORE_ADDR 0x2006
 #define VMX_VMCS_VMEXIT_MSR_LOAD_ADDR 0x2008
 #define VMX_VMCS_VMENTRY_MSR_LOAD_ADDR 0x200a
@@ -92,6 +107,7 @@
 #define VMX_VMCS_TSC_OFFSET 0x2010
 #define VMX_VMCS_VIRT_APIC_POINTER 0x2012
 #define VMX_VMCS_APIC_ACCESS_POINTER 0x2014
+#define VMX_VMCS_VIRT_APIC_BASE VMX_VMCS_APIC_ACCESS_POINTER	/* LTP's name */
 #define VMX_VMCS_POSTED_INTR_DESC 0x2016
 #define VMX_VMCS_VMFUNC_CTL 0x2018
 #define VMX_VMCS_EPT_POINTER 0x201a
@@ -236,6 +252,7 @@
 #define VMX_EXECCTL_IO_BITMAPS (1 << 25)
 #define VMX_EXECCTL_MTF (1 << 27)
 #define VMX_EXECCTL_MSR_BITMAPS (1 << 28)
+#define VMX_EXECCTL_MSR_BITMAP VMX_EXECCTL_MSR_BITMAPS	/* LTP's name */
 #define VMX_EXECCTL_MONITOR_EXIT (1 << 29)
 #define VMX_EXECCTL_PAUSE_EXIT (1 << 30)
 #define VMX_EXECCTL_ENABLE_CTL2 (1U << 31)
@@ -251,7 +268,9 @@
 #define VMX_EXECCTL2_WBINVD_EXIT (1 << 6)
 #define VMX_EXECCTL2_UNRESTRICTED (1 << 7)
 #define VMX_EXECCTL2_APIC_REG_VIRT (1 << 8)
+#define VMX_EXECCTL2_VIRT_APIC_REG VMX_EXECCTL2_APIC_REG_VIRT	/* LTP's name */
 #define VMX_EXECCTL2_VIRT_INTR_DELIVERY (1 << 9)
+#define VMX_EXECCTL2_VIRT_INTR VMX_EXECCTL2_VIRT_INTR_DELIVERY	/* LTP's name */
 #define VMX_EXECCTL2_PAUSE_LOOP_EXIT (1 << 10)
 #define VMX_EXECCTL2_RDRAND_EXIT (1 << 11)
 #define VMX_EXECCTL2_INVPCID (1 << 12)
@@ -394,9 +413,14 @@ void kvm_vmx_vmwrite(unsigned long var_id, uint64_t value);
 int kvm_vmx_vmlaunch(struct kvm_vmx_vcpu *cpu);
 int kvm_vmx_vmresume(struct kvm_vmx_vcpu *cpu);
 
-/* A VM-execution control MSR (the true one where the CPU has it): allowed
- * 0-settings in bits 0-31, allowed 1-settings in bits 32-63 */
-uint64_t kvm_vmx_read_vmctl_mask(uint64_t msr);
+/*
+ * The capability MSR of a VM-execution control, ctl_id a VMX_CTLMASK_* index
+ * (the true MSR where IA32_VMX_BASIC says the CPU has it): allowed
+ * 0-settings in bits 0-31, allowed 1-settings in bits 32-63. TBROK for an
+ * index >= VMX_CTLMASK_MAX; 0 for the secondary or tertiary controls when
+ * the primary ones cannot enable them (the MSR would not exist).
+ */
+uint64_t kvm_vmx_read_vmctl_mask(unsigned int ctl_id);
 
 /* Copy kvm_gdt[gdt_id] into the selector, access rights, limit and base
  * fields of the current VMCS */
@@ -409,15 +433,15 @@ void kvm_vmcs_copy_gdt_descriptor(unsigned int gdt_id,
  * the caller's control registers and segments, on the stack segment
  * kvm_gdt[ss] (0: the caller's SS) with stack pointer rsp. HLT and every
  * CPU exception cause a VM exit: the nested guest ends with VMX_EXIT_HLT
- * when guest_main() returns. It cannot report results itself: tst_res()
+ * when guest_main() returns (its return value in cpu->regs.rax). It cannot report results itself: tst_res()
  * would halt, which ends its run.
  */
 void kvm_init_vmx_vcpu(struct kvm_vmx_vcpu *cpu, uint16_t ss, void *rsp,
-	void (*guest_main)(void));
+	int (*guest_main)(void));
 
 /* A nested guest for guest_main() with, if alloc_stack, its own stack
  * (otherwise write VMX_VMCS_GUEST_RSP before running it) */
-struct kvm_vmx_vcpu *kvm_create_vmx_vcpu(void (*guest_main)(void),
+struct kvm_vmx_vcpu *kvm_create_vmx_vcpu(int (*guest_main)(void),
 	int alloc_stack);
 
 /* Make cpu->vmcs current and write the caller's state to its host fields */

@@ -52,22 +52,6 @@ struct kvm_tss kvm_tss = {
 	.iomap_base = sizeof(struct kvm_tss),	/* no I/O permission bitmap */
 };
 
-extern char kvm_pagetable_pages[];
-
-struct page_table_entry_pae *kvm_get_pagetable(void)
-{
-	struct kvm_cregs cregs;
-
-	/* The host boots i386 payloads unpaged where KVM refuses 32-bit paging */
-	kvm_read_cregs(&cregs);
-	if (!(cregs.cr0 & CR0_PG)) {
-		tst_brk(TCONF, "This test needs paging, which this KVM does not "
-			"support outside 64-bit mode");
-	}
-
-	return (struct page_table_entry_pae *)kvm_pagetable_pages;
-}
-
 const char *tst_interrupt_names[INTERRUPT_COUNT] = {
 	"Division by zero",
 	"Debug interrupt",

@@ -138,33 +138,55 @@ int kvm_is_vmx_supported(void)
 	return !!(buf.ecx & X86_FEATURE_VMX);
 }
 
-uint64_t kvm_vmx_read_vmctl_mask(uint64_t msr)
+uint64_t kvm_vmx_read_vmctl_mask(unsigned int ctl_id)
 {
-	uint64_t basic = kvm_rdmsr(MSR_IA32_VMX_BASIC);
+	static const unsigned int legacy_msrs[VMX_CTLMASK_MAX] = {
+		[VMX_CTLMASK_PINX] = MSR_IA32_VMX_PINX_MASK,
+		[VMX_CTLMASK_EXECCTL] = MSR_IA32_VMX_EXECCTL_MASK,
+		[VMX_CTLMASK_EXECCTL2] = MSR_IA32_VMX_EXECCTL2_MASK,
+		[VMX_CTLMASK_EXECCTL3] = MSR_IA32_VMX_EXECCTL3_MASK,
+		[VMX_CTLMASK_EXITCTL] = MSR_IA32_VMX_EXITCTL_MASK,
+		[VMX_CTLMASK_ENTRYCTL] = MSR_IA32_VMX_ENTRYCTL_MASK,
+	};
+	static const unsigned int true_msrs[VMX_CTLMASK_MAX] = {
+		[VMX_CTLMASK_PINX] = MSR_IA32_VMX_PINX_MASK2,
+		[VMX_CTLMASK_EXECCTL] = MSR_IA32_VMX_EXECCTL_MASK2,
+		[VMX_CTLMASK_EXECCTL2] = MSR_IA32_VMX_EXECCTL2_MASK,
+		[VMX_CTLMASK_EXECCTL3] = MSR_IA32_VMX_EXECCTL3_MASK,
+		[VMX_CTLMASK_EXITCTL] = MSR_IA32_VMX_EXITCTL_MASK2,
+		[VMX_CTLMASK_ENTRYCTL] = MSR_IA32_VMX_ENTRYCTL_MASK2,
+	};
+	uint64_t primary;
 
-	/* Secondary controls exist only if the primary ones can enable them */
-	if (msr == MSR_IA32_VMX_EXECCTL2_MASK &&
-	    !(kvm_vmx_read_vmctl_mask(MSR_IA32_VMX_EXECCTL_MASK) >> 32 &
-	      VMX_EXECCTL_ENABLE_CTL2))
-		return 0;
+	if (ctl_id >= VMX_CTLMASK_MAX)
+		tst_brk(TBROK, "Invalid VMX control mask id %u", ctl_id);
 
-	if ((basic & IA32_VMXBASIC_USELESS_CTL_MASKS) &&
-	    msr >= MSR_IA32_VMX_PINX_MASK && msr <= MSR_IA32_VMX_ENTRYCTL_MASK)
-		msr += MSR_IA32_VMX_PINX_MASK2 - MSR_IA32_VMX_PINX_MASK;
+	/* Secondary and tertiary controls exist only if the primary ones
+	 * can enable them */
+	if (ctl_id == VMX_CTLMASK_EXECCTL2 || ctl_id == VMX_CTLMASK_EXECCTL3) {
+		primary = kvm_vmx_read_vmctl_mask(VMX_CTLMASK_EXECCTL) >> 32;
 
-	return kvm_rdmsr(msr);
+		if (!(primary & (ctl_id == VMX_CTLMASK_EXECCTL2 ?
+			VMX_EXECCTL_ENABLE_CTL2 : VMX_EXECCTL_ENABLE_CTL3)))
+			return 0;
+	}
+
+	if (kvm_rdmsr(MSR_IA32_VMX_BASIC) & IA32_VMXBASIC_USELESS_CTL_MASKS)
+		return kvm_rdmsr(true_msrs[ctl_id]);
+
+	return kvm_rdmsr(legacy_msrs[ctl_id]);
 }
 
 /* value with the bits the CPU requires set and those it lacks cleared;
  * TCONF if a wanted bit cannot be set */
-static uint32_t adjust_vmctl(uint64_t msr, uint32_t value)
+static uint32_t adjust_vmctl(unsigned int ctl_id, uint32_t value)
 {
-	uint64_t mask = kvm_vmx_read_vmctl_mask(msr);
+	uint64_t mask = kvm_vmx_read_vmctl_mask(ctl_id);
 	uint32_t missing = value & ~(uint32_t)(mask >> 32);
 
 	if (missing) {
-		tst_brk(TCONF, "CPU lacks VMX controls 0x%x (MSR 0x%llx)",
-			missing, (unsigned long long)msr);
+		tst_brk(TCONF, "CPU lacks VMX controls 0x%x (control %u)",
+			missing, ctl_id);
 	}
 
 	return value | (uint32_t)mask;
@@ -406,7 +428,7 @@ static const uint16_t zeroed_fields[] = {
 };
 
 void kvm_init_vmx_vcpu(struct kvm_vmx_vcpu *cpu, uint16_t ss, void *rsp,
-	void (*guest_main)(void))
+	int (*guest_main)(void))
 {
 	struct kvm_cregs cregs;
 	struct kvm_sregs sregs;
@@ -426,13 +448,13 @@ void kvm_init_vmx_vcpu(struct kvm_vmx_vcpu *cpu, uint16_t ss, void *rsp,
 	cpu->launched = 0;
 
 	kvm_vmx_vmwrite(VMX_VMCS_VMPINX_CTL,
-		adjust_vmctl(MSR_IA32_VMX_PINX_MASK, 0));
+		adjust_vmctl(VMX_CTLMASK_PINX, 0));
 	kvm_vmx_vmwrite(VMX_VMCS_VMEXEC_CTL,
-		adjust_vmctl(MSR_IA32_VMX_EXECCTL_MASK, VMX_EXECCTL_HLT_EXIT));
+		adjust_vmctl(VMX_CTLMASK_EXECCTL, VMX_EXECCTL_HLT_EXIT));
 	kvm_vmx_vmwrite(VMX_VMCS_VMEXIT_CTL,
-		adjust_vmctl(MSR_IA32_VMX_EXITCTL_MASK, VMX_EXITCTL_X64));
+		adjust_vmctl(VMX_CTLMASK_EXITCTL, VMX_EXITCTL_X64));
 	kvm_vmx_vmwrite(VMX_VMCS_VMENTRY_CTL,
-		adjust_vmctl(MSR_IA32_VMX_ENTRYCTL_MASK, VMX_ENTRYCTL_X64));
+		adjust_vmctl(VMX_CTLMASK_ENTRYCTL, VMX_ENTRYCTL_X64));
 
 	/* Software must not rely on a cleared VMCS reading as zero */
 	for (i = 0; i < ARRAY_SIZE(zeroed_fields); i++)
@@ -477,7 +499,7 @@ void kvm_init_vmx_vcpu(struct kvm_vmx_vcpu *cpu, uint16_t ss, void *rsp,
 	cpu->regs.rsp = (uintptr_t)rsp;
 }
 
-struct kvm_vmx_vcpu *kvm_create_vmx_vcpu(void (*guest_main)(void),
+struct kvm_vmx_vcpu *kvm_create_vmx_vcpu(int (*guest_main)(void),
 	int alloc_stack)
 {
 	struct kvm_vmx_vcpu *ret;

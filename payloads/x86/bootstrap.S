@@ -3,7 +3,7 @@
  * x86 entry and interrupt stubs, for i386 and x86_64. The host has already
  * put the vCPU in the payload's final mode (64-bit, or 32-bit protected
  * mode with PAE paging where this KVM supports it), the page tables at
- * kvm_pagetable_pages built, our GDT, IDT and TSS loaded and the stack
+ * kvm_pagetable built, our GDT, IDT and TSS loaded and the stack
  * pointer at kvm_stack_top: no 16/32-bit setup code runs, which matters on
  * KVMs that emulate such code one instruction at a time.
  */
@@ -32,10 +32,15 @@ kvm_yield:
 	ret
 
 /* One stub per CPU exception: push a dummy error code where the CPU pushes
- * none, so every frame has the same shape, then the vector number. */
-.macro intr_stub vector, has_errcode=0
+ * none, so every frame has the same shape, then the vector number. The
+ * vectors LTP names have its kvm_handle_* names too. */
+.macro intr_stub vector, has_errcode=0, name=
 .align 16
 kvm_intr_\vector:
+.ifnb \name
+.global kvm_handle_\name
+kvm_handle_\name:
+.endif
 .if \has_errcode == 0
 	push $0
 .endif
@@ -43,12 +48,34 @@ kvm_intr_\vector:
 	jmp kvm_intr_common
 .endm
 
-.irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
+intr_stub 0,, zerodiv
+intr_stub 1,, debug
+intr_stub 2,, nmi
+intr_stub 3,, breakpoint
+intr_stub 4,, overflow
+intr_stub 5,, bound_range_exc
+intr_stub 6,, bad_opcode
+intr_stub 7,, device_error
+intr_stub 8, 1, double_fault
+intr_stub 10, 1, invalid_tss
+intr_stub 11, 1, segfault
+intr_stub 12, 1, stack_fault
+intr_stub 13, 1, gpf
+intr_stub 14, 1, page_fault
+intr_stub 16,, fpu_error
+intr_stub 17, 1, alignment_error
+intr_stub 18,, machine_check
+intr_stub 19,, simd_error
+intr_stub 20,, virt_error
+intr_stub 21, 1, cpe
+intr_stub 28,, hv_injection
+intr_stub 29, 1, vmm_comm
+intr_stub 30, 1, security_error
+.irp v, 9,15,22,23,24,25,26,27,31
 	intr_stub \v
 .endr
-.irp v, 8,10,11,12,13,14,17,21,29,30
-	intr_stub \v, 1
-.endr
+/* Vector 32: one the library does not know, reported as such */
+intr_stub 32,, bad_exception
 
 #ifdef __x86_64__
 kvm_intr_common:
@@ -138,10 +165,10 @@ kvm_intr_stubs:
 /* The stack and the page-table pages the host fills in. */
 .section .bss.boot, "aw", @nobits
 .align KVM_PAGE_SIZE
-.global kvm_pagetable_pages
-kvm_pagetable_pages:
+.global kvm_pagetable
+kvm_pagetable:
 	.skip KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE
-	.size kvm_pagetable_pages, KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE
+	.size kvm_pagetable, KVM_PAGETABLE_PAGES * KVM_PAGE_SIZE
 .global kvm_stack_bottom
 kvm_stack_bottom:
 	.skip KVM_STACK_SIZE

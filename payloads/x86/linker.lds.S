@@ -28,7 +28,7 @@ SECTIONS
 		/* QUAD zero-extends 32-bit addresses */
 		QUAD(kvm_start)
 		QUAD(kvm_stack_top)
-		QUAD(kvm_pagetable_pages)
+		QUAD(kvm_pagetable)
 		QUAD(kvm_gdt)
 		QUAD(kvm_idt)
 		QUAD(kvm_tss)

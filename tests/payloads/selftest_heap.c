@@ -32,7 +32,7 @@ static int check_block(unsigned int i, uintptr_t prev_end)
 	size_t align = b->align ? b->align : 16;
 
 	if (start & (align - 1)) {
-		tst_res(TFAIL, "Block %u at %p is not %zu-aligned", i, b->ptr,
+		tst_res(TFAIL, "Block %u at %p is not %lu-aligned", i, b->ptr,
 			align);
 		return 0;
 	}
@@ -93,7 +93,7 @@ void main(void)
 	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
 		j = first_wrong_byte(&blocks[i], pattern(i));
 		if (j < blocks[i].size) {
-			tst_res(TFAIL, "Block %u byte %zu is 0x%02x, expected 0x%02x",
+			tst_res(TFAIL, "Block %u byte %lu is 0x%02x, expected 0x%02x",
 				i, j, blocks[i].ptr[j], pattern(i));
 			return;
 		}

@@ -20,7 +20,7 @@ void main(void)
 		ULONG_MAX, (unsigned long)0x123456789abcdef0ULL);
 	tst_res(TINFO, "long long: %lld %llu %llx %016llx", LLONG_MIN_,
 		~0ULL, 0xfedcba9876543210ULL, 0xabcULL);
-	tst_res(TINFO, "size_t: %zu %zu", sizeof(struct tst_kvm_result),
+	tst_res(TINFO, "size_t: %zu %lu", sizeof(struct tst_kvm_result),
 		(size_t)-1);
 	tst_res(TINFO, "pointer: %p %p [%18p]", (void *)0x1000, NULL,
 		(void *)KVM_RESULT_BASEADDR);
