@@ -2,11 +2,17 @@
 #
 # Builds every test payload (payloads/*.c) and the test-suite payloads
 # (tests/payloads/*.c) into a flat binary plus its ELF with debug info, for
-# each arch in ARCHES, out of tree in $(BUILD). `make V=1` shows commands.
+# each arch in ARCHES, out of tree in $(BUILD), with each source's metadata
+# (NAME.json, from its doc comment and struct tst_test) and its NAME.py, if
+# any. A source that does not compile fails the build. `make V=1` shows
+# commands.
 
 BUILD ?= build
-# Where the tests' sources are (payloads/ in this tree).
+# Where the tests' sources are (payloads/ in this tree; LTP's
+# testcases/kernel/kvm works too: its lib_*.c are not tests).
 TESTS_DIR ?= payloads
+# ltpkvm's Python package, whose guest_abi.py and csource.py the build runs
+LTPKVM_DIR ?= ltpkvm
 ARCHES ?= x86_64 i386
 CC ?= gcc
 LD ?= ld
@@ -25,7 +31,8 @@ msg = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
 # `make` may be given CC=cc through the environment: that is fine.
-ABI_SRC := ltpkvm/host/guest_abi.py
+ABI_SRC := $(LTPKVM_DIR)/host/guest_abi.py
+CSOURCE := $(LTPKVM_DIR)/ltp/csource.py
 ABI_H := $(BUILD)/include/kvm_abi.h
 
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
@@ -47,18 +54,33 @@ CFLAGS_i386 := -m32 -march=i686
 LDEMU_i386 := elf_i386
 
 LIB_SRCS := $(wildcard payloads/lib/*.c)
-TEST_SRCS := $(wildcard $(TESTS_DIR)/*.c)
+TEST_SRCS := $(filter-out $(TESTS_DIR)/lib_%,$(wildcard $(TESTS_DIR)/*.c))
 SUITE_SRCS := $(wildcard tests/payloads/*.c)
 TEST_NAMES := $(basename $(notdir $(TEST_SRCS)))
 SUITE_NAMES := $(basename $(notdir $(SUITE_SRCS)))
 # Test definitions (metadata, host hooks) go beside the built payloads.
 TEST_DEFS := $(patsubst $(TESTS_DIR)/%,$(BUILD)/payloads/%,$(wildcard $(TESTS_DIR)/*.py))
 SUITE_DEFS := $(patsubst tests/payloads/%,$(BUILD)/tests/%,$(wildcard tests/payloads/*.py))
+TEST_META := $(TEST_NAMES:%=$(BUILD)/payloads/%.json)
+SUITE_META := $(SUITE_NAMES:%=$(BUILD)/tests/%.json)
 
 .PHONY: all payloads suite bench clean
 all: payloads suite bench
-payloads: $(TEST_DEFS)
-suite: $(SUITE_DEFS)
+payloads: $(TEST_DEFS) $(TEST_META)
+suite: $(SUITE_DEFS) $(SUITE_META)
+
+# A test's metadata, from its C source; a malformed struct tst_test is an
+# error naming the line.
+define extract_metadata
+	@mkdir -p $(@D)
+	$(call msg,META,$@)
+	$(Q)$(PYTHON) $(CSOURCE) $< "$(CC)" > $@.tmp && mv $@.tmp $@ \
+	|| { rm -f $@.tmp; exit 1; }
+endef
+$(BUILD)/payloads/%.json: $(TESTS_DIR)/%.c $(CSOURCE)
+	$(extract_metadata)
+$(BUILD)/tests/%.json: tests/payloads/%.c $(CSOURCE)
+	$(extract_metadata)
 
 $(BUILD)/payloads/%.py: $(TESTS_DIR)/%.py
 	@mkdir -p $(@D)
@@ -72,16 +94,15 @@ $(ABI_H): $(ABI_SRC)
 	$(call msg,GEN,$@)
 	$(Q)$(PYTHON) $(ABI_SRC) > $@.tmp && mv $@.tmp $@
 
-# Compile a test source $< for arch $(1); if it does not build, compile a
-# payload that reports TCONF instead.
+# Compile a test source $< for arch $(1). A test that has nothing to run
+# on an arch says so itself (TST_TEST_TCONF() under #if, or
+# supported_archs): a compiler error is an error.
 define compile_test
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) $(FILE_MACRO) -c $< -o $@ \
-	|| { echo "WARNING: $* cannot be built for $(1): it will report TCONF" >&2; \
-	     printf '#line 1 "%s.c"\n#include "kvm_test.h"\nTST_TEST_TCONF("%s cannot be built for %s");\n' \
-	         '$*' '$*' '$(1)' > $@.tconf.c && \
-	     $(CC) $(GUEST_CFLAGS) $(CFLAGS_$(1)) -c $@.tconf.c -o $@; }
+	|| { echo "ERROR: $< does not compile for $(1) (the compiler's" \
+	     "messages are above)" >&2; exit 1; }
 endef
 
 # Per-arch rules: $(1) is the arch.
@@ -109,8 +130,6 @@ $$(LDS_$(1)): payloads/x86/linker.lds.S $(ABI_H)
 	$$(call msg,CPP,$$@)
 	$(Q)$(CC) $(CFLAGS_$(1)) -Ui386 -E -P -x assembler-with-cpp -I$(BUILD)/include $$< -o $$@
 
-# A test that does not compile for this arch becomes a TCONF payload, so
-# one arch's gap never breaks the build; the compiler's message is shown.
 $$(OBJ_$(1))/payloads/%.o: $(TESTS_DIR)/%.c $(ABI_H)
 	$$(call compile_test,$(1))
 

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Build step of the wheel: `make` the payloads and put them, with the
-runtest file, inside the package."""
+"""Build step of the wheel: `make` the payloads and put them, with their
+metadata and definitions, inside the package, and ship the Makefile and
+the guest library (ltpkvm/sdk/) so that `ltpkvm build` works from an
+installed ltpkvm."""
 import glob
 import os
 import shutil
@@ -9,6 +11,8 @@ import subprocess
 from setuptools.command.build_py import build_py
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SDK_FILES = ("Makefile", "payloads/include/*.h", "payloads/lib/*.[ch]",
+             "payloads/x86/*.S")
 
 
 class BuildPyWithPayloads(build_py):
@@ -25,9 +29,12 @@ class BuildPyWithPayloads(build_py):
             os.makedirs(arch_dir, exist_ok=True)
             for path in (image, image[:-4] + ".elf"):
                 shutil.copy2(path, arch_dir)
-        for definition in glob.glob(os.path.join(build, "payloads", "*.py")):
-            shutil.copy2(definition, os.path.join(package, "payloads"))
-        runtest = os.path.join(package, "runtest")
-        os.makedirs(runtest, exist_ok=True)
-        for path in glob.glob(os.path.join(SOURCE_DIR, "runtest", "*")):
-            shutil.copy2(path, runtest)
+        for pattern in ("*.py", "*.json"):
+            for path in glob.glob(os.path.join(build, "payloads", pattern)):
+                shutil.copy2(path, os.path.join(package, "payloads"))
+        for pattern in SDK_FILES:
+            for path in glob.glob(os.path.join(SOURCE_DIR, pattern)):
+                target = os.path.join(package, "sdk",
+                                      os.path.relpath(path, SOURCE_DIR))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copy2(path, target)

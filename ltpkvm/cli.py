@@ -1,24 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The ltpkvm command line."""
+"""The ltpkvm command line: it parses, calls the library, and prints."""
 import contextlib
 import json
+import os
 import sys
 
 import click
 
 from . import __version__
-from .host.doctor import host_facts
 from .host.errors import AbortTest, caller_location
 from .host.guest_abi import TBROK
-from .ltp import catalog
+from .ltp.catalog import Catalog, host_arch
 from .ltp.definitions import ARCHES
-from .ltp.install import Installer, default_ltproot
-from .ltp.metadata import ltp_metadata
 from .ltp.reporter import Reporter
-from .ltp.runner import requirement_problem
-from .ltp.runtest import read_entries
-from .ltp.session import run_one, verdict, write_json_report
-from .ltp.tags import tag_url
+from .ltp.session import (SelectionError, run_tests, select_tests, verdict,
+                          write_json_report)
 
 
 def _broken_without_running(message):
@@ -47,41 +43,39 @@ def _console():
     return Console() if sys.stdout.isatty() else Console(width=160)
 
 
+def _text(value):
+    """Text from a test's files as rich shows it: literally, no markup."""
+    from rich.text import Text
+    return Text(str(value))
+
+
+def _catalog(ctx):
+    return ctx.find_root().obj
+
+
 def _complete_test(ctx, param, incomplete):
-    return [name for name in catalog.all_test_names()
+    return [name for name in Catalog().all_names()
             if name.startswith(incomplete)]
+
+
+def _tests_folder(ctx, param, value):
+    """--tests DIR: a build folder or its payloads/ folder."""
+    if value and os.path.isdir(os.path.join(value, "payloads")):
+        value = os.path.join(value, "payloads")
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="ltpkvm")
-def main():
+@click.option("--tests", "tests_dir", metavar="DIR", callback=_tests_folder,
+              type=click.Path(file_okay=False),
+              help="Tests built by 'ltpkvm build' (default: "
+              "$LTPKVM_PAYLOAD_DIR, else ltpkvm's own).")
+@click.pass_context
+def main(ctx, tests_dir):
     """LTP-compatible KVM tests: each test boots a tiny guest kernel in a
     real KVM virtual machine and reports like an LTP test."""
-
-
-def _selected(names, run_all, arch):
-    """[(test, arch)] to run; TBROK for an unknown name."""
-    arches = ARCHES if arch == "all" else (arch,)
-    if run_all:
-        return [(name, a) for a in arches for name in catalog.test_names(a)]
-    if not names:
-        _broken_without_running("No test named (give NAME... or --all)")
-    selected = []
-    for name in names:
-        for a in arches:
-            if name not in catalog.test_names(a):
-                _unknown_test(name, a)
-            selected.append((name, a))
-    return selected
-
-
-def _unknown_test(name, arch):
-    known = catalog.test_names(arch)
-    if not known:
-        _broken_without_running(
-            f"No built {arch} tests in {catalog.payload_dir()}: run "
-            "'make' in the source tree or reinstall ltpkvm")
-    _broken_without_running(catalog.unknown_test_message(name, known))
+    ctx.obj = Catalog(tests_dir)
 
 
 @main.command(cls=LtpCommand)
@@ -89,7 +83,7 @@ def _unknown_test(name, arch):
                 shell_complete=_complete_test)
 @click.option("--all", "run_all", is_flag=True, help="Run every test.")
 @click.option("--arch", type=click.Choice(ARCHES + ("all",)),
-              default=catalog.host_arch, show_default="the host's",
+              default=host_arch, show_default="the host's",
               help="Payload architecture ('all': each).")
 @click.option("-i", "iterations", type=click.IntRange(min=0), default=1,
               metavar="N",
@@ -102,24 +96,24 @@ def _unknown_test(name, arch):
               help="Debug output: VM setup and every VM exit.")
 @click.option("--json-report", type=click.Path(dir_okay=False, writable=True),
               help="Write the results as JSON to this file.")
-def run(names, run_all, arch, iterations, duration, debug, json_report):
+@click.pass_context
+def run(ctx, names, run_all, arch, iterations, duration, debug, json_report):
     """Run tests and report like LTP (output and exit status).
 
-    Environment: LTP_TIMEOUT_MUL, LTP_COLORIZE_OUTPUT,
+    Environment: LTP_TIMEOUT_MUL, LTP_RUNTIME_MUL, LTP_COLORIZE_OUTPUT,
     LTP_REPRODUCIBLE_OUTPUT, KCONFIG_PATH, KCONFIG_SKIP_CHECK."""
-    selected = _selected(names, run_all, arch)
-    runs = []
+    catalog = _catalog(ctx)
+    try:
+        selected = select_tests(catalog, names, run_all, arch)
+    except SelectionError as exc:
+        _broken_without_running(str(exc))
     with _progress(len(selected)) as show:
-        for done, (name, test_arch) in enumerate(selected):
-            show(done, f"{name} ({test_arch})")
-            runs.append(run_one(name, test_arch, iterations, duration, debug))
+        runs, status = run_tests(catalog, selected, iterations, duration,
+                                 debug, show)
     if json_report:
         write_json_report(json_report, runs)
     if len(runs) > 1:
         _print_run_table(runs)
-    status = 0
-    for test_run in runs:
-        status |= test_run.status
     raise SystemExit(status)
 
 
@@ -128,7 +122,7 @@ def _progress(total):
     """A progress bar on a terminal when several tests run, else nothing;
     yields show(done, description)."""
     if total < 2 or not sys.stderr.isatty():
-        yield lambda done, description: None
+        yield None
         return
     from rich.console import Console
     from rich.progress import Progress
@@ -151,50 +145,20 @@ def _print_run_table(runs):
                "warning": "magenta", "skipped": "yellow"}
     for r in runs:
         word = verdict(r.status)
-        table.add_row(r.name, r.arch, f"[{colours[word]}]{word}[/]",
+        table.add_row(_text(r.name), r.arch, f"[{colours[word]}]{word}[/]",
                       *(str(r.counts[k]) for k in (
                           "passed", "failed", "broken", "skipped",
                           "warnings")), f"{r.duration:.3f}")
     _console().print(table)
 
 
-def _test_info(name):
-    """(definition, archs built) of a test; TBROK for a broken definition."""
-    try:
-        definition = catalog.definition(name)
-    except AbortTest as exc:
-        raise click.ClickException(exc.message)
-    return definition, catalog.built_arches(name)
-
-
-def _hooks(definition):
-    return [hook for hook in ("setup", "run", "cleanup")
-            if getattr(definition, hook)]
-
-
-def _needs(definition):
-    needs = []
-    if definition.needs_root:
-        needs.append("root")
-    needs += list(definition.needs_kconfigs)
-    if definition.min_cpus > 1:
-        needs.append(f"{definition.min_cpus} CPUs")
-    return needs
-
-
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
-def list_tests(as_json):
+@click.pass_context
+def list_tests(ctx, as_json):
     """List the tests with their archs, tags and requirements."""
-    rows = []
-    for name in catalog.all_test_names():
-        definition, built = _test_info(name)
-        rows.append({"name": name, "archs": [a for a in built if a in
-                                             definition.supported_archs],
-                     "tags": [list(tag) for tag in definition.tags],
-                     "needs": _needs(definition),
-                     "hooks": _hooks(definition),
-                     "description": definition.description})
+    from .ltp.inventory import test_rows
+    rows = test_rows(_catalog(ctx))
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
@@ -205,59 +169,62 @@ def list_tests(as_json):
     for column in ("archs", "tags", "needs", "host hooks", "description"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["name"], " ".join(row["archs"]),
-                      "\n".join(f"{k} {v[:12] if k == 'linux-git' else v}"
-                                for k, v in row["tags"]),
-                      ", ".join(row["needs"]), ", ".join(row["hooks"]),
-                      row["description"])
+        table.add_row(_text(row["name"]), " ".join(row["archs"]),
+                      _text("\n".join(f"{k} {v[:12] if k == 'linux-git' else v}"
+                                      for k, v in row["tags"])),
+                      _text(", ".join(row["needs"])),
+                      ", ".join(row["hooks"]),
+                      _text(row.get("error") and f"broken: {row['error']}"
+                            or row["description"]))
     _console().print(table)
 
 
 @main.command()
 @click.argument("name", shell_complete=_complete_test)
-def info(name):
+@click.pass_context
+def info(ctx, name):
     """Describe the test NAME."""
-    names = catalog.all_test_names()
-    if name not in names:
-        raise click.ClickException(catalog.unknown_test_message(name, names))
-    definition, built = _test_info(name)
+    from rich.text import Text
+
+    from .ltp.inventory import test_info
+    catalog = _catalog(ctx)
+    if name not in catalog.all_names():
+        raise click.ClickException(catalog.unknown_test_message(name))
+    try:
+        about = test_info(catalog, name)
+    except AbortTest as exc:
+        raise click.ClickException(exc.message)
     console = _console()
-    console.print(f"[bold]{name}[/]: {definition.description or '-'}")
-    console.print(f"archs: {' '.join(definition.supported_archs)} "
-                  f"(built: {' '.join(built) or 'none'})")
-    for key, value in definition.tags:
-        url = tag_url(key, value)
-        console.print(f"{key}: " + (f"[link={url}]{value}[/link] {url}"
-                                    if url else value))
-    console.print(f"needs: {', '.join(_needs(definition)) or 'nothing'}")
-    for module, params in definition.module_params.items():
-        console.print(f"runs with: {module} " + " ".join(
-            f"{param}={value}" for param, value in params.items())
-            + " (reloaded if loaded otherwise, restored after)")
-    console.print(f"timeout: {30 + definition.timeout} s")
-    console.print(f"host hooks: {', '.join(_hooks(definition)) or 'none'}"
-                  + (f" ({definition.source})" if definition.source else ""))
-    if definition.doc:
-        console.print(definition.doc)
+    console.print(Text.assemble((name, "bold"), ": ",
+                                about.description or "-"))
+    console.print(f"archs: {' '.join(about.archs)} "
+                  f"(built: {' '.join(about.built) or 'none'})")
+    for key, value, url in about.tags:
+        line = Text(f"{key}: ")
+        line.append(value, style=f"link {url}" if url else "")
+        console.print(line + (Text(f" {url}") if url else Text("")))
+    console.print(_text(f"needs: {', '.join(about.needs) or 'nothing'}"))
+    for params in about.runs_with:
+        console.print(_text(f"runs with: {params} (reloaded if loaded "
+                            "otherwise, restored after)"))
+    for entry in about.save_restore:
+        console.print(_text(f"saves and restores: {entry}"))
+    console.print(f"timeout: {about.timeout}")
+    console.print(_text(f"source: {about.source or 'unknown'}"))
+    console.print(_text(f"host hooks: {', '.join(about.hooks) or 'none'}"
+                        + (f" ({about.hooks_file})" if about.hooks_file
+                           else "")))
+    if about.doc:
+        console.print(_text("\n".join(about.doc)))
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
-def doctor(as_json):
+@click.pass_context
+def doctor(ctx, as_json):
     """What this host can test, and why not."""
-    facts, _ = host_facts()
-    verdicts = []
-    for name in catalog.all_test_names():
-        for arch in ARCHES:
-            if name not in catalog.test_names(arch):
-                continue
-            try:
-                problem = requirement_problem(catalog.definition(name), arch)
-            except AbortTest as exc:
-                problem = exc.message
-            verdicts.append({"test": name, "arch": arch,
-                             "runs": problem is None,
-                             "reason": problem or ""})
+    from .ltp.inventory import doctor_report
+    facts, verdicts = doctor_report(_catalog(ctx))
     if as_json:
         click.echo(json.dumps({"host": [{"check": c, "value": v, "ok": ok}
                                         for c, v, ok in facts],
@@ -269,37 +236,61 @@ def doctor(as_json):
     for column in ("check", "value", ""):
         host.add_column(column)
     for check, value, ok in facts:
-        host.add_row(check, value, marks[ok])
+        host.add_row(_text(check), _text(value), marks[ok])
     tests = Table(title="tests")
     for column in ("test", "arch", "verdict"):
         tests.add_column(column, no_wrap=column != "verdict")
     for v in verdicts:
-        tests.add_row(v["test"], v["arch"], "[green]runs[/]" if v["runs"]
-                      else f"[yellow]TCONF[/]: {v['reason']}")
+        tests.add_row(_text(v["test"]), v["arch"], "[green]runs[/]"
+                      if v["runs"] else "[yellow]TCONF[/]: "
+                      + v["reason"].replace("[", "\\["))
     console = _console()
     console.print(host)
     console.print(tests)
 
 
+def _ltp_files(catalog):
+    from .ltp.metadata import ltp_metadata
+    from .ltp.runtest import catalog_entries
+    entries = catalog_entries(catalog)
+    return entries, ltp_metadata(entries, catalog.definition)
+
+
 @main.command()
 @click.option("-o", "--output", type=click.File("w"), default="-",
               help="Write to this file (default: stdout).")
-def metadata(output):
+@click.pass_context
+def metadata(ctx, output):
     """The tests' metadata as JSON shaped like LTP's metadata/ltp.json."""
-    output.write(json.dumps(ltp_metadata(read_entries(),
-                                         catalog.definition), indent=1) + "\n")
+    try:
+        _, data = _ltp_files(_catalog(ctx))
+    except AbortTest as exc:
+        raise click.ClickException(exc.message)
+    output.write(json.dumps(data, indent=1) + "\n")
+
+
+@main.command()
+@click.pass_context
+def runtest(ctx):
+    """The runtest file for runltp and kirk (one line per built test)."""
+    from .ltp.runtest import catalog_entries, runtest_text
+    click.echo(runtest_text(catalog_entries(_catalog(ctx))), nl=False)
 
 
 @main.command("install-ltp")
 @click.option("--ltproot", type=click.Path(file_okay=False),
-              default=default_ltproot, show_default="$LTPROOT or /opt/ltp",
+              default=lambda: os.environ.get("LTPROOT") or "/opt/ltp",
+              show_default="$LTPROOT or /opt/ltp",
               help="The installed LTP to add ltpkvm's tests to.")
 @click.option("--uninstall", is_flag=True,
               help="Remove exactly what install-ltp added.")
-def install_ltp(ltproot, uninstall):
+@click.pass_context
+def install_ltp(ctx, ltproot, uninstall):
     """Install ltpkvm's tests into an installed LTP (runtest file,
     testcases/bin, metadata/ltp.json), for runltp and kirk."""
-    installer = Installer(ltproot)
+    from .ltp.install import Installer
+    catalog = _catalog(ctx)
+    installer = Installer(ltproot, catalog.folder)
     try:
         if uninstall:
             if not installer.uninstall():
@@ -307,12 +298,41 @@ def install_ltp(ltproot, uninstall):
                     f"ltpkvm is not installed in {installer.root}")
             click.echo(f"Removed ltpkvm from {installer.root}")
             return
-        installer.install(ltp_metadata(read_entries(), catalog.definition))
+        entries, data = _ltp_files(catalog)
+        installer.install(entries, data)
+    except AbortTest as exc:
+        raise click.ClickException(exc.message)
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or ltproot}: "
                                    f"{exc.strerror}")
     click.echo(f"Installed ltpkvm into {installer.root}: runtest/ltpkvm, "
-               f"{len(read_entries())} tests")
+               f"{len(entries)} tests")
     for kept in installer.kept:
         click.echo(f"Kept LTP's own {kept}: runtest/ltpkvm runs ltpkvm's "
                    "test through testcases/bin/ltpkvm")
+
+
+@main.command()
+@click.argument("tests_dir", metavar="DIR",
+                type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", metavar="BUILD", default="build-ltpkvm",
+              show_default=True, type=click.Path(file_okay=False),
+              help="Where to build.")
+@click.option("-v", "verbose", is_flag=True, help="Show the commands.")
+def build(tests_dir, output, verbose):
+    """Build the LTP-style test sources in DIR (for example LTP's
+    testcases/kernel/kvm) with ltpkvm's guest library."""
+    from .ltp.build import build_tests, tests_folder
+    try:
+        done = build_tests(tests_dir, output, verbose)
+    except OSError as exc:
+        raise click.ClickException(f"cannot run make: {exc.strerror}")
+    sys.stdout.write(done.stdout)
+    sys.stderr.write(done.stderr)
+    if done.returncode:
+        raise click.ClickException(f"building {tests_dir} failed (see the "
+                                   "messages above)")
+    folder = tests_folder(output)
+    names = Catalog(folder).all_names()
+    click.echo(f"Built {len(names)} test(s) in {folder}; run one with: "
+               f"ltpkvm --tests {folder} run NAME")

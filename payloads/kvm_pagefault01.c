@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
+/*\
+ * A guest write through a read-only page-table path must fault under KVM's
+ * shadow MMU.
+ *
  * CVE-2021-38198
  *
  * KVM's shadow MMU (used when two-dimensional paging is off) computed the
@@ -107,5 +110,21 @@ void main(void)
 #else /* defined(__x86_64__) */
 TST_TEST_TCONF("Test supported only on x86_64");
 #endif /* defined(__x86_64__) */
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+	.needs_root = 1,
+	.needs_drivers = (const char *const []) {"kvm", NULL},
+	.supported_archs = (const char *const []) {"x86_64", NULL},
+	.tags = (struct tst_tag[]) {
+		{"linux-git", "b1bd5cba3306691c771d558e94baa73e8b0b96b7"},
+		{"CVE", "2021-38198"},
+		{}
+	}
+};
 
 #endif /* COMPILE_PAYLOAD */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
+/*\
+ * AVIC enabled by L1 for a nested guest must not give it access to host
+ * memory.
+ *
  * CVE-2021-3653
  *
  * KVM took the AVIC enable bit of int_ctl from the VMCB that L1 hands to
@@ -114,5 +117,21 @@ void main(void)
 #else /* defined(__x86_64__) */
 TST_TEST_TCONF("Test supported only on x86_64");
 #endif /* defined(__x86_64__) */
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+	.needs_root = 1,
+	.needs_drivers = (const char *const []) {"kvm", NULL},
+	.supported_archs = (const char *const []) {"x86_64", NULL},
+	.tags = (struct tst_tag[]) {
+		{"linux-git", "0f923e07124df069ba68d8bb12324398f4b6b709"},
+		{"CVE", "2021-3653"},
+		{}
+	}
+};
 
 #endif /* COMPILE_PAYLOAD */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
+/*\
+ * VMLOAD and VMSAVE in a nested guest must act on L1's memory even when L1
+ * does not intercept them.
+ *
  * CVE-2021-3656
  *
  * When L1 cleared the VMLOAD and VMSAVE intercepts of its nested guest, KVM
@@ -98,5 +101,21 @@ void main(void)
 #else /* defined(__x86_64__) */
 TST_TEST_TCONF("Test supported only on x86_64");
 #endif /* defined(__x86_64__) */
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+	.needs_root = 1,
+	.needs_drivers = (const char *const []) {"kvm", NULL},
+	.supported_archs = (const char *const []) {"x86_64", NULL},
+	.tags = (struct tst_tag[]) {
+		{"linux-git", "c7dfa4009965a9b2d7b329ee970eb8da0d32f0bc"},
+		{"CVE", "2021-3656"},
+		{}
+	}
+};
 
 #endif /* COMPILE_PAYLOAD */

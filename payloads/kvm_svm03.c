@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
- * A nested guest that clears GIF must not make its vCPU thread deaf to the
- * host. When L1 did not intercept CLGI, KVM could let the nested guest's
+/*\
+ * A nested guest that executes CLGI must not make its vCPU thread deaf to
+ * host signals.
+ *
+ * When L1 did not intercept CLGI, KVM could let the nested guest's
  * CLGI clear the GIF that KVM itself relies on, and the vCPU thread then
  * spun in the nested guest where the host could neither stop nor even
  * signal it. Fixed in kernel commit 91b7130cb660 ("KVM: SVM: preserve VGIF
@@ -53,5 +55,21 @@ void main(void)
 #else /* defined(__x86_64__) */
 TST_TEST_TCONF("Test supported only on x86_64");
 #endif /* defined(__x86_64__) */
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+	.needs_root = 1,
+	.min_cpus = 2,
+	.needs_drivers = (const char *const []) {"kvm", NULL},
+	.supported_archs = (const char *const []) {"x86_64", NULL},
+	.tags = (struct tst_tag[]) {
+		{"linux-git", "91b7130cb6606d8c6b3b77e54426b3f3a83f48b1"},
+		{}
+	}
+};
 
 #endif /* COMPILE_PAYLOAD */

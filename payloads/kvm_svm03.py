@@ -1,25 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""kvm_svm03: metadata (with kvm_amd's nested virtualisation on) and the
-host half: once the nested guest spins with GIF clear, a signal must still
-get the vCPU thread out of KVM_RUN."""
+"""kvm_svm03's host half (with kvm_amd's nested virtualisation on): once
+the nested guest spins with GIF clear, a signal must still get the vCPU
+thread out of KVM_RUN. It drives an upstream LTP kvm_svm03.c as well."""
 import errno
 
 from ltpkvm.host.errors import tst_brk
 from ltpkvm.host.guest_abi import KVM_TEXIT, TBROK, TFAIL, TPASS
 from ltpkvm.host.instance import VcpuThread
 
-description = ("A nested guest that executes CLGI must not make its vCPU "
-               "thread deaf to host signals")
-tags = [("linux-git", "91b7130cb6606d8c6b3b77e54426b3f3a83f48b1")]
-needs_root = True
-supported_archs = ["x86_64"]
-min_cpus = 2
 module_params = {"kvm_amd": {"nested": 1}}
 needs_cpu_features = ["svm"]
 
 GUEST_SIGNAL_TIMEOUT_MS = 10000   # booting, nested VMRUN and CLGI
 RESPONSE_TIMEOUT = 2              # seconds the vCPU thread has to react
-
 
 def run(test):
     instance = test.create_instance()

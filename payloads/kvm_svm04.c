@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/*
+/*\
+ * VMLOAD and VMSAVE load and store the documented state, in L1 and in a
+ * nested guest.
+ *
  * Functional test of VMLOAD and VMSAVE: they load and store exactly the
  * state AMD's manual documents (FS, GS, TR and LDTR with their hidden parts,
  * KernelGsBase, STAR, LSTAR, CSTAR, SFMASK and SYSENTER_CS/ESP/EIP), in the
@@ -151,5 +154,16 @@ void main(void)
 #else /* defined(__x86_64__) */
 TST_TEST_TCONF("Test supported only on x86_64");
 #endif /* defined(__x86_64__) */
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+	.needs_root = 1,
+	.needs_drivers = (const char *const []) {"kvm", NULL},
+	.supported_archs = (const char *const []) {"x86_64", NULL}
+};
 
 #endif /* COMPILE_PAYLOAD */

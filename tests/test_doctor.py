@@ -32,9 +32,10 @@ def test_doctor_json_tells_what_this_host_can_test(ltpkvm):
     tests = {(t["test"], t["arch"]): t for t in report["tests"]}
     assert tests["kvm_pagefault01", "x86_64"] == {
         "test": "kvm_pagefault01", "arch": "x86_64", "runs": True,
-        "reason": ""}
+        "reason": "", "kind": ""}
     assert tests["kvm_pagefault01", "i386"]["reason"] == \
         "This arch 'i386' is not supported for test!"
+    assert tests["kvm_pagefault01", "i386"]["kind"] == "arch"
 
 
 def test_doctor_table_on_a_terminal_less_run(ltpkvm):

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from conftest import REPO
+from conftest import BUILD
 from ltpkvm.host import modules
 from ltpkvm.host.errors import AbortTest
 from ltpkvm.ltp.definitions import load_definition
@@ -104,9 +104,9 @@ class FakeTest:
         self.calls.append("setup")
 
 
-def test_pagefault01_runs_on_the_shadow_mmu(fake_host):
+def test_pagefault01_runs_on_the_shadow_mmu(fake_host, build_dir):
     definition = load_definition("kvm_pagefault01",
-                                 os.path.join(REPO, "payloads"))
+                                 os.path.join(BUILD, "payloads"))
     assert ("CVE", "2021-38198") in definition.tags
     assert definition.supported_archs == ("x86_64",)
     assert definition.module_params == {"kvm_intel": {"ept": 0},

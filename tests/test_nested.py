@@ -73,6 +73,9 @@ def _svm03_host_with(tmp_path, build_dir, definition=None):
         (tmp_path / arch).mkdir()
         shutil.copy(os.path.join(build_dir, "tests", arch, "host_eintr.bin"),
                     tmp_path / arch / "kvm_svm03.bin")
+    # The C source's metadata: tags, root, 2 CPUs
+    shutil.copy(os.path.join(build_dir, "payloads", "kvm_svm03.json"),
+                tmp_path)
     # The stand-in guest needs no SVM: kvm_svm03.py without its feature
     # requirement
     with open(os.path.join(PAYLOADS, "kvm_svm03.py")) as real:
@@ -108,9 +111,7 @@ import importlib.util
 _spec = importlib.util.spec_from_file_location("kvm_svm03_real", SOURCE)
 _real = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_real)
-description, tags, needs_root, min_cpus, module_params = (
-    _real.description, _real.tags, _real.needs_root, _real.min_cpus,
-    _real.module_params)
+module_params = _real.module_params
 
 
 def run(test):
@@ -211,10 +212,11 @@ def test_headers_are_self_contained(tmp_path):
                     name.replace(".c", ".bin")).exists()
 
 
-def test_runtest_lists_every_nested_test():
-    with open(os.path.join(REPO, "runtest", "ltpkvm")) as runtest:
-        lines = [line.split() for line in runtest
-                 if line.strip() and not line.startswith("#")]
+def test_runtest_lists_every_nested_test(ltpkvm):
+    runtest = ltpkvm("runtest")
+    assert runtest.status == 0, runtest.output
+    lines = [line.split() for line in runtest.stdout.splitlines()
+             if line.strip() and not line.startswith("#")]
     for name in SVM_TESTS + VMX_TESTS:
         assert [name, "ltpkvm", "run", name] in lines
 
@@ -226,7 +228,8 @@ def test_runtest_lists_every_nested_test():
 def test_the_guest_itself_reports_missing_nesting(ltpkvm, build_dir,
                                                   tmp_path, name, file,
                                                   message):
-    """Without its definition (as an LTP source would run elsewhere) the
+    """Without its definition (as an LTP source would run elsewhere; an
+    empty NAME.py beside the payload stands in for ltpkvm's own) the
     payload detects the missing feature itself."""
     import shutil
     flag = "svm" if "svm" in name else "vmx"
@@ -234,6 +237,7 @@ def test_the_guest_itself_reports_missing_nesting(ltpkvm, build_dir,
         pytest.skip(f"this CPU has {flag}")
     (tmp_path / "x86_64").mkdir()
     shutil.copy(f"{build_dir}/payloads/x86_64/{name}.bin", tmp_path / "x86_64")
+    (tmp_path / f"{name}.py").write_text("")
     run = ltpkvm("run", name, env={"LTPKVM_PAYLOAD_DIR": str(tmp_path)})
     assert [r for r in results(run) if r[1] != "TINFO"] == [
         (file, "TCONF", message)], run.output

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Where the built tests are: every payload image is a test."""
+"""The built tests: every payload image in a folder of built tests is a
+test, described by the metadata of its C source and its NAME.py."""
 import difflib
+import functools
 import os
 import platform
 
@@ -20,46 +22,18 @@ def host_arch():
         machine, machine)
 
 
-def payload_dir():
-    """The folder of built payloads: $LTPKVM_PAYLOAD_DIR, else the first of
-    PAYLOAD_DIRS that exists."""
-    override = os.environ.get("LTPKVM_PAYLOAD_DIR")
-    if override:
-        return override
+def own_payload_dir():
+    """ltpkvm's own built tests: the first of PAYLOAD_DIRS that exists."""
     for folder in PAYLOAD_DIRS:
         if os.path.isdir(folder):
             return folder
     return PAYLOAD_DIRS[0]
 
 
-def test_names(arch=None, folder=None):
-    folder = os.path.join(folder or payload_dir(), arch or host_arch())
-    try:
-        entries = os.listdir(folder)
-    except OSError:
-        return []
-    return sorted(name[:-4] for name in entries if name.endswith(".bin"))
-
-
-def payload_path(name, arch=None, folder=None):
-    return os.path.join(folder or payload_dir(), arch or host_arch(),
-                        name + ".bin")
-
-
-def definition(name, folder=None):
-    """The test's definition (its .py beside the built payloads, if any)."""
-    return load_definition(name, folder or payload_dir())
-
-
-def all_test_names(folder=None):
-    """Every test built for any arch."""
-    return sorted({name for arch in ARCHES for name in test_names(arch, folder)})
-
-
-def built_arches(name, folder=None):
-    """The archs the test is built for and declared to support."""
-    return [arch for arch in ARCHES
-            if os.path.exists(payload_path(name, arch, folder))]
+def payload_dir():
+    """The folder of built tests to run: $LTPKVM_PAYLOAD_DIR (tests built
+    from another folder, see `ltpkvm build`), else ltpkvm's own."""
+    return os.environ.get("LTPKVM_PAYLOAD_DIR") or own_payload_dir()
 
 
 def unknown_test_message(name, names):
@@ -67,3 +41,51 @@ def unknown_test_message(name, names):
     hint = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
     return f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
                                        if hint else "; see 'ltpkvm list'")
+
+
+class Catalog:
+    """The tests built in one folder (folder/ARCH/NAME.bin, with NAME.json
+    and NAME.py beside the arch folders), listed once."""
+
+    def __init__(self, folder=None):
+        self.folder = folder or payload_dir()
+        # A test built elsewhere still finds ltpkvm's own NAME.py
+        own = own_payload_dir()
+        self.fallback_folders = () if os.path.abspath(own) == \
+            os.path.abspath(self.folder) else (own,)
+        self._names = {}
+        for arch in ARCHES:
+            try:
+                entries = os.listdir(os.path.join(self.folder, arch))
+            except OSError:
+                entries = []
+            self._names[arch] = sorted(e[:-4] for e in entries
+                                       if e.endswith(".bin"))
+
+    def names(self, arch=None):
+        """The tests built for arch (default: the host's)."""
+        return self._names.get(arch or host_arch(), [])
+
+    def all_names(self):
+        """Every test built for any arch."""
+        return sorted({name for names in self._names.values()
+                       for name in names})
+
+    def built_arches(self, name):
+        return [arch for arch in ARCHES if name in self._names[arch]]
+
+    def payload_path(self, name, arch=None):
+        return os.path.join(self.folder, arch or host_arch(), name + ".bin")
+
+    @functools.lru_cache(maxsize=None)
+    def definition(self, name):
+        """The test's definition; TBROK (AbortTest) when it is broken."""
+        return load_definition(name, self.folder, self.fallback_folders)
+
+    def unknown_test_message(self, name, arch=None):
+        names = self.names(arch) if arch else self.all_names()
+        if not names:
+            return (f"No built {arch or ''} tests in {self.folder}: run "
+                    "'make' in the source tree or reinstall ltpkvm").replace(
+                        "  ", " ")
+        return unknown_test_message(name, names)

@@ -1,30 +1,33 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Test definitions: what a test declares beyond its payload.
 
-A plain test is only its C file. A test that needs more has, beside it, a
-Python file of the same name that declares, in one place, its metadata as
-module-level names (those of LTP's struct tst_test where there is one) and,
-only if it needs them, host hooks:
+A test is one C source, as in LTP: its doc comment (`/*\\`) and the host
+half's `struct tst_test` initializer hold its metadata, which the build
+ships beside the payload as NAME.json (see csource.py). What C cannot say
+goes in a Python file of the same name, NAME.py, beside the source or among
+ltpkvm's own definitions (so that ltpkvm's kvm_svm03.py also drives an
+upstream kvm_svm03.c built from another folder):
 
-    description = "What the test proves"
-    tags = [("CVE", "2021-38198"), ("linux-git", "b1bd5cba3306")]
-    needs_root = True
-    needs_kconfigs = ["CONFIG_KVM"]
-    supported_archs = ["x86_64"]
-    min_cpus = 2
-    timeout = 10             # seconds on top of LTP's default 30
-    needs_cpu_features = ["svm"]   # ltpkvm's own: what KVM must offer
-                                   # the guest (/proc/cpuinfo names)
+    # ltpkvm's own: what KVM must offer the guest (/proc/cpuinfo names)
+    needs_cpu_features = ["svm"]
     # Kernel module parameters the test runs with: a loaded module whose
     # values differ is reloaded before setup and restored after cleanup
     module_params = {"kvm_amd": {"nested": 1}}
 
-    def setup(test): ...     # test: ltpkvm.host.instance.KvmTest; call
-    def run(test): ...       # test.setup()/test.run()/test.cleanup() for
-    def cleanup(test): ...   # the default behaviour
+    def setup(test): ...     # host hooks. test: ltpkvm.host.instance.KvmTest;
+    def run(test): ...       # call test.setup()/test.run()/test.cleanup()
+    def cleanup(test): ...   # for the default behaviour
+
+A NAME.py may also set the metadata fields of struct tst_test (tags,
+needs_root, timeout, ...) for a source that has no host half. When both set
+a field, the C source is the one source of truth: a NAME.py that says it
+differently is an error (TBROK naming both), never silently overridden.
+Every value is checked: a field of the wrong type or out of range is the
+test's TBROK, naming the field.
 """
 import dataclasses
 import importlib.util
+import json
 import os
 
 from ..host.errors import tst_brk
@@ -32,7 +35,12 @@ from ..host.guest_abi import TBROK
 from ..host.x86 import CPU_FEATURES
 
 ARCHES = ("x86_64", "i386")
+# LTP's names for the archs its tests list; ours are the keys' values
+LTP_ARCH_NAMES = {"x86_64": "x86_64", "x86": "i386", "i386": "i386"}
+OTHER_LTP_ARCHES = ("aarch64", "arm", "ppc", "ppc64", "s390", "s390x",
+                    "sparc", "riscv64", "loongarch")
 HOOKS = ("setup", "run", "cleanup")
+DEFAULT_TIMEOUT = 30   # seconds, LTP's default per run
 
 
 @dataclasses.dataclass
@@ -40,53 +48,222 @@ class TestDefinition:
     __test__ = False   # not a pytest test class
     name: str
     description: str = ""
-    tags: tuple = ()
+    doc: tuple = ()               # the doc comment's lines
+    tags: tuple = ()              # ((name, value), ...)
     needs_root: bool = False
     needs_kconfigs: tuple = ()
     supported_archs: tuple = ARCHES
     min_cpus: int = 1
-    timeout: int = 0
+    timeout: int = 0              # seconds on top of LTP's 30; -1: none
+    runtime: int = 0              # LTP's max_runtime: more seconds per run
+    save_restore: tuple = ()      # ((path, value or None, flags), ...)
+    needs_cmds: tuple = ()
+    needs_drivers: tuple = ()
+    min_kver: str = ""
+    tconf_msg: str = ""           # the whole test is a TCONF
     needs_cpu_features: tuple = ()
     module_params: dict = dataclasses.field(default_factory=dict)
     setup: object = None
     run: object = None
     cleanup: object = None
-    source: str = None
-    doc: str = ""     # the definition file's docstring
+    source: str = None            # the C source, as the build named it
+    hooks_file: str = None        # the NAME.py, if any
+    c_fields: dict = dataclasses.field(default_factory=dict)  # all of them
 
     def has_hooks(self):
         return any(getattr(self, hook) for hook in HOOKS)
 
+    def hook_names(self):
+        return [hook for hook in HOOKS if getattr(self, hook)]
 
-METADATA = tuple(field.name for field in dataclasses.fields(TestDefinition)
-                 if field.name not in HOOKS + ("name", "source", "doc"))
+
+class _Invalid(Exception):
+    pass
 
 
-def load_definition(name, folder):
-    """The definition of test name: folder/name.py if it exists, else the
-    defaults of a plain test. A broken definition file is the test's TBROK."""
-    path = os.path.join(folder, name + ".py")
-    if not os.path.exists(path):
-        return TestDefinition(name)
+def _strings(value):
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise _Invalid("a list of strings")
+    if not all(isinstance(item, str) for item in value):
+        raise _Invalid("a list of strings")
+    return tuple(value)
+
+
+def _integer(minimum):
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Invalid("an integer")
+        if value < minimum:
+            raise _Invalid(f"an integer >= {minimum}")
+        return value
+    return check
+
+
+def _boolean(value):
+    if isinstance(value, bool) or value in (0, 1):
+        return bool(value)
+    raise _Invalid("True/False (or 1/0)")
+
+
+def _string(value):
+    if not isinstance(value, str):
+        raise _Invalid("a string")
+    return value
+
+
+def _tags(value):
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise _Invalid('a list of ("name", "value") pairs')
+    pairs = []
+    for item in value:
+        if (not isinstance(item, (list, tuple)) or len(item) != 2
+                or not all(isinstance(part, str) for part in item)):
+            raise _Invalid('a list of ("name", "value") pairs')
+        pairs.append(tuple(item))
+    return tuple(pairs)
+
+
+def _archs(value):
+    archs = []
+    for name in _strings(value):
+        if name in LTP_ARCH_NAMES:
+            archs.append(LTP_ARCH_NAMES[name])
+        elif name not in OTHER_LTP_ARCHES:
+            raise _Invalid(f"arch names (unknown: {name!r}; ltpkvm runs "
+                           f"{', '.join(ARCHES)})")
+    return tuple(dict.fromkeys(archs))
+
+
+def _cpu_features(value):
+    features = _strings(value)
+    unknown = sorted(set(features) - set(CPU_FEATURES))
+    if unknown:
+        raise _Invalid(f"CPU feature names (unknown: {', '.join(unknown)}; "
+                       f"known: {', '.join(CPU_FEATURES)})")
+    return features
+
+
+def _module_params(value):
+    if not isinstance(value, dict):
+        raise _Invalid("{module: {parameter: value}}")
+    for module, params in value.items():
+        if not isinstance(module, str) or not isinstance(params, dict) or \
+                not all(isinstance(p, str) and isinstance(v, (str, int))
+                        for p, v in params.items()):
+            raise _Invalid("{module: {parameter: value}}")
+    return value
+
+
+def _save_restore(value):
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise _Invalid("a list of (path, value[, flags])")
+    entries = []
+    for item in value:
+        if (not isinstance(item, (list, tuple)) or not 1 <= len(item) <= 3
+                or not isinstance(item[0], str)
+                or (len(item) > 1 and item[1] is not None
+                    and not isinstance(item[1], str))
+                or (len(item) > 2 and (isinstance(item[2], bool)
+                                       or not isinstance(item[2], int)))):
+            raise _Invalid("a list of (path, value or None, flags)")
+        entries.append((item[0], item[1] if len(item) > 1 else None,
+                        item[2] if len(item) > 2 else 0))
+    return tuple(entries)
+
+
+def _hook(value):
+    if value is not None and not callable(value):
+        raise _Invalid("a function")
+    return value
+
+
+# Each field a definition may set, with how its value is checked
+FIELDS = {
+    "description": _string, "tags": _tags, "needs_root": _boolean,
+    "needs_kconfigs": _strings, "supported_archs": _archs,
+    "min_cpus": _integer(0), "timeout": _integer(-1),
+    "runtime": _integer(0), "max_runtime": _integer(0),
+    "save_restore": _save_restore, "needs_cmds": _strings,
+    "needs_drivers": _strings, "min_kver": _string, "tconf_msg": _string,
+    "needs_cpu_features": _cpu_features, "module_params": _module_params,
+    "setup": _hook, "run": _hook, "cleanup": _hook,
+}
+# Only a NAME.py can say these
+PYTHON_ONLY = ("needs_cpu_features", "module_params") + HOOKS
+
+
+def _checked(fields, where):
+    checked = {}
+    for key, value in fields.items():
+        try:
+            checked[key] = FIELDS[key](value)
+        except _Invalid as exc:
+            shown = repr(value)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            tst_brk(TBROK, f"{where}: {key} must be {exc}, not {shown}")
+    if "max_runtime" in checked:   # LTP's older name
+        checked.setdefault("runtime", checked.pop("max_runtime"))
+    return checked
+
+
+def read_c_metadata(path):
+    """The fields of the NAME.json the build made from the C source:
+    (fields, raw json dict); ({}, None) when there is none."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as exc:
+        tst_brk(TBROK, f"Cannot read {path}: {exc}")
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        tst_brk(TBROK, f"{path} is not test metadata: rebuild the tests")
+    c_fields = data["fields"]
+    fields = {key: c_fields[key] for key in FIELDS
+              if key in c_fields and key not in PYTHON_ONLY}
+    fields["save_restore"] = [entry[:2] + entry[3:] for entry in
+                              c_fields.get("save_restore", [])]
+    if not fields["save_restore"]:
+        del fields["save_restore"]
+    if data.get("description"):
+        fields["description"] = data["description"]
+    return _checked(fields, data.get("source") or path), data
+
+
+def _load_python(name, path):
+    """The fields a NAME.py sets. A broken one is the test's TBROK,
+    however it fails (SystemExit and KeyboardInterrupt included)."""
     spec = importlib.util.spec_from_file_location(f"ltpkvm_test_{name}", path)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:  # noqa: BLE001 - the author's bug, reported
+    except BaseException as exc:  # noqa: BLE001 - the author's bug, reported
         tst_brk(TBROK, f"Cannot load {path}: {type(exc).__name__}: {exc}")
-    fields = {key: getattr(module, key) for key in METADATA + HOOKS
-              if hasattr(module, key)}
-    for key in ("tags", "needs_kconfigs", "supported_archs",
-                "needs_cpu_features"):
-        if key in fields:
-            fields[key] = tuple(tuple(item) if key == "tags" else item
-                                for item in fields[key])
-    unknown = set(fields.get("supported_archs", ())) - set(ARCHES)
-    if unknown:
-        tst_brk(TBROK, f"{path}: unknown arch(es) {sorted(unknown)}")
-    unknown = set(fields.get("needs_cpu_features", ())) - set(CPU_FEATURES)
-    if unknown:
-        tst_brk(TBROK, f"{path}: unknown CPU feature(s) {sorted(unknown)}; "
-                f"known: {', '.join(CPU_FEATURES)}")
-    return TestDefinition(name, source=path, doc=module.__doc__ or "",
-                          **fields)
+    # The module's own names only: a module __getattr__ is never called
+    names = vars(module)
+    return _checked({key: names[key] for key in FIELDS if key in names},
+                    path)
+
+
+def load_definition(name, folder, fallback_folders=()):
+    """The definition of test name built in folder: the metadata of its C
+    source (folder/name.json) and its NAME.py (folder/name.py, else the
+    first of fallback_folders that has one)."""
+    c_fields, data = read_c_metadata(os.path.join(folder, name + ".json"))
+    hooks_file = None
+    for candidate in (folder, *fallback_folders):
+        path = os.path.join(candidate, name + ".py")
+        if os.path.exists(path):
+            hooks_file = path
+            break
+    py_fields = _load_python(name, hooks_file) if hooks_file else {}
+    source = data.get("source") if data else None
+    for key in set(c_fields) & set(py_fields):
+        if c_fields[key] != py_fields[key]:
+            tst_brk(TBROK, f"{hooks_file} sets {key}, which {source}'s "
+                    "struct tst_test sets otherwise: the C source is the "
+                    f"test's metadata; remove {key} from {hooks_file}")
+    return TestDefinition(name, source=source, hooks_file=hooks_file,
+                          doc=tuple(data["doc"]) if data else (),
+                          c_fields=dict(data["fields"]) if data else {},
+                          **dict(py_fields, **c_fields))

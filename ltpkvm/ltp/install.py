@@ -11,8 +11,8 @@ import shlex
 import shutil
 import sys
 
-from .catalog import PACKAGE_DIR
-from .runtest import RUNTEST_NAME, read_entries, runtest_path
+from .catalog import PACKAGE_DIR, own_payload_dir
+from .runtest import RUNTEST_NAME, runtest_text
 
 PACKAGE_PARENT = os.path.dirname(PACKAGE_DIR)
 
@@ -26,13 +26,12 @@ exec {command} "$@"
 """
 
 
-def default_ltproot():
-    return os.environ.get("LTPROOT") or "/opt/ltp"
-
-
 class Installer:
-    def __init__(self, ltproot):
+    def __init__(self, ltproot, tests_folder=None):
+        """tests_folder: the built tests the wrappers run, when they are
+        not ltpkvm's own (ltpkvm --tests DIR)."""
         self.root = os.path.abspath(ltproot)
+        self.tests_folder = tests_folder
         self.created = []      # files, then folders, relative to root
         self.kept = []         # LTP's own files we did not replace
 
@@ -58,19 +57,24 @@ class Installer:
         os.chmod(self.path(relative), mode)
         self.created.append(relative)
 
-    def install(self, metadata):
-        """Install, replacing an earlier ltpkvm install of this LTPROOT."""
+    def install(self, entries, metadata):
+        """Install the runtest entries and their metadata, replacing an
+        earlier ltpkvm install of this LTPROOT."""
         if os.path.exists(self.path(MANIFEST)):
             self.uninstall()
         # Runs this very ltpkvm, installed or from a source tree.
         ltpkvm = (f"env PYTHONPATH={shlex.quote(PACKAGE_PARENT)}"
                   "${PYTHONPATH:+:$PYTHONPATH} "
                   f"{shlex.quote(sys.executable)} -m ltpkvm")
-        with open(runtest_path()) as runtest:
-            self._write(os.path.join("runtest", RUNTEST_NAME), runtest.read())
+        if self.tests_folder and os.path.abspath(self.tests_folder) != \
+                os.path.abspath(own_payload_dir()):
+            ltpkvm += " --tests " + shlex.quote(os.path.abspath(
+                self.tests_folder))
+        self._write(os.path.join("runtest", RUNTEST_NAME),
+                    runtest_text(entries))
         bin_dir = os.path.join("testcases", "bin")
         for name, args in [("ltpkvm", ())] + [
-                (entry.name, entry.args) for entry in read_entries()]:
+                (entry.name, entry.args) for entry in entries]:
             relative = os.path.join(bin_dir, name)
             if os.path.lexists(self.path(relative)):
                 self.kept.append(relative)   # e.g. LTP's own kvm_pagefault01

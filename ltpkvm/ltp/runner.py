@@ -2,7 +2,11 @@
 """Running one test the way LTP's tst_test.c runs it: requirement checks,
 setup, iterations, cleanup, then the Summary block and the exit status."""
 import contextlib
+import dataclasses
+import math
 import os
+import re
+import shutil
 import signal
 import time
 import traceback
@@ -15,37 +19,61 @@ from ..host.instance import KvmTest, install_kick_handler
 from ..host.modules import ModuleReloader, module_loaded
 from ..host.x86 import CPU_FEATURES, guest_cpu_features
 from ..kvm import KvmError, KvmSystem
+from .definitions import DEFAULT_TIMEOUT
 from .kconfig import check_kconfigs
+from .sysconf import SysConf
 
-DEFAULT_TIMEOUT = 30   # seconds, LTP's default per run
 RETRY_INTERVAL = 0.1   # re-send SIGALRM until the handler has run
+MAX_MULTIPLIER = 10000  # LTP's bound for LTP_TIMEOUT_MUL and LTP_RUNTIME_MUL
 
 
-def timeout_multiplier():
-    """LTP_TIMEOUT_MUL; unlike LTP, values below 1 are allowed (> 0)."""
-    text = os.environ.get("LTP_TIMEOUT_MUL", "1")
+def _multiplier(name):
+    """LTP_TIMEOUT_MUL or LTP_RUNTIME_MUL: a finite number > 0 and at most
+    LTP's 10000 (LTP also wants it >= 0.099; smaller ones are allowed here,
+    for testing)."""
+    text = os.environ.get(name, "1")
     try:
         value = float(text)
     except ValueError:
-        value = 0
-    if not value > 0:
-        tst_brk(TBROK, f"LTP_TIMEOUT_MUL must be a number > 0 ({text!r})")
+        value = math.nan
+    if not 0 < value <= MAX_MULTIPLIER:
+        tst_brk(TBROK, f"{name} must be a number > 0 and <= "
+                f"{MAX_MULTIPLIER} ({text[:40]!r})")
     return value
 
 
+def timeout_multiplier():
+    return _multiplier("LTP_TIMEOUT_MUL")
+
+
 def test_timeout(definition):
-    """Seconds each run may take: LTP's 30 s plus the test's own extra,
-    times LTP_TIMEOUT_MUL."""
-    return (DEFAULT_TIMEOUT + definition.timeout) * timeout_multiplier()
+    """Seconds each run may take, as LTP reckons them: its 30 s plus the
+    test's own extra, times LTP_TIMEOUT_MUL, plus its runtime times
+    LTP_RUNTIME_MUL; None when the test's timeout is -1 (unlimited)."""
+    if definition.timeout < -1:
+        tst_brk(TBROK, f"Invalid timeout value {definition.timeout}")
+    if definition.runtime < 0:
+        tst_brk(TBROK, f"Invalid runtime value {definition.runtime}")
+    if definition.timeout == -1:
+        return None
+    runtime = definition.runtime * _multiplier("LTP_RUNTIME_MUL") \
+        if definition.runtime else 0
+    return (DEFAULT_TIMEOUT + definition.timeout) * timeout_multiplier() + \
+        runtime
 
 
 @contextlib.contextmanager
 def deadline(seconds):
-    """TBROK "Test timed out" in the main thread after seconds.
+    """TBROK "Test timed out" in the main thread after seconds (None: no
+    limit).
 
     SIGALRM makes a KVM_RUN on this thread return EINTR and the handler
     raises. The timer repeats until the handler has run: a signal that
     lands just before KVM_RUN is entered would otherwise be lost."""
+    if seconds is None:
+        yield
+        return
+
     def expired(signum, frame):
         signal.setitimer(signal.ITIMER_REAL, 0)
         raise AbortTest(TBROK, f"Test timed out after {seconds:g} s")
@@ -67,49 +95,115 @@ def print_preamble(reporter, timeout):
     uname = os.uname()
     info(f"ltpkvm version: {__version__}")
     info(f"Tested kernel: {uname.release} {uname.version} {uname.machine}")
+    if timeout is None:
+        info("Test timeout is not limited")
+        return
     seconds = round(timeout)
     info(f"Timeout per run is {seconds // 3600}h {seconds // 60 % 60:02d}m "
          f"{seconds % 60:02d}s")
 
 
+class Unmet(AbortTest):
+    """A requirement this host does not meet (TCONF); .kind says which:
+    tconf_msg, arch, root, kver, cpus, cmd, driver, kconfig or
+    cpu_feature."""
+
+    def __init__(self, kind, message):
+        file, lineno = caller_location(1)
+        super().__init__(TCONF, message, file, lineno)
+        self.kind = kind
+
+
+def _kernel_version(release):
+    return tuple(int(part) for part in re.findall(r"\d+", release)[:3])
+
+
+def _driver_available(name):
+    """LTP's tst_check_driver(): loaded, built in, or among the modules."""
+    variants = {name, name.replace("-", "_"), name.replace("_", "-")}
+    if any(os.path.isdir(f"/sys/module/{v}") for v in variants):
+        return True
+    release = os.uname().release
+    for index in ("modules.builtin", "modules.dep"):
+        try:
+            with open(f"/lib/modules/{release}/{index}") as f:
+                for line in f:
+                    module = os.path.basename(line.split(":")[0])
+                    if module.split(".ko")[0] in variants:
+                        return True
+        except OSError:
+            continue
+    return False
+
+
 def check_requirements(definition, arch, reporter):
-    """TCONF, with LTP's wording, when this host cannot run the test."""
+    """Unmet (TCONF), with LTP's wording, when this host cannot run the
+    test; in LTP's order."""
+    if definition.tconf_msg:
+        raise Unmet("tconf_msg", definition.tconf_msg)
     if arch not in definition.supported_archs:
-        tst_brk(TCONF, f"This arch '{arch}' is not supported for test!")
-    if definition.needs_root and os.geteuid() != 0:
-        tst_brk(TCONF, "Test needs to be run as root")
-    if os.cpu_count() < definition.min_cpus:
-        tst_brk(TCONF, f"Test needs at least {definition.min_cpus} CPUs "
-                "online")
+        raise Unmet("arch", f"This arch '{arch}' is not supported for test!")
     check_kconfigs(definition.needs_kconfigs,
                    lambda ttype, message: reporter.result(
                        *caller_location(), ttype, message))
+    if definition.needs_root and os.geteuid() != 0:
+        raise Unmet("root", "Test needs to be run as root")
+    if definition.min_kver and _kernel_version(os.uname().release) < \
+            _kernel_version(definition.min_kver):
+        raise Unmet("kver", f"The test requires kernel {definition.min_kver}"
+                    " or newer")
+    for command in definition.needs_cmds:
+        name = command.split()[0] if command.split() else command
+        if not shutil.which(name):
+            raise Unmet("cmd", f"Couldn't find '{name}' in $PATH")
+    for driver in definition.needs_drivers:
+        if not _driver_available(driver):
+            raise Unmet("driver", f"{driver} driver not available")
+    if os.cpu_count() < definition.min_cpus:
+        raise Unmet("cpus", f"Test needs at least {definition.min_cpus} CPUs "
+                    "online")
 
 
 def check_cpu_features(definition):
-    """TCONF when KVM does not offer the guest a CPU feature the test
+    """Unmet when KVM does not offer the guest a CPU feature the test
     needs. Checked after module_params are applied (nested=1 is what makes
     KVM offer SVM or VMX)."""
     missing = set(definition.needs_cpu_features) - offered_cpu_features()
     if missing:
-        tst_brk(TCONF, "KVM does not offer the guest CPU feature(s) "
-                f"{', '.join(sorted(missing))}")
+        raise Unmet("cpu_feature", "KVM does not offer the guest CPU "
+                    f"feature(s) {', '.join(sorted(missing))}")
+
+
+@dataclasses.dataclass
+class Skip:
+    """Why a test would be skipped on this host."""
+    kind: str
+    message: str
+    # Module parameters the test reloads that may change that verdict
+    unless: str = ""
+
+    def __str__(self):
+        return self.message + (f" (unless the test's {self.unless} changes "
+                               "that)" if self.unless else "")
 
 
 def requirement_problem(definition, arch):
-    """Why the test would report TCONF before booting on this host, or
-    None; prints nothing and changes no module parameter."""
+    """The Skip saying why the test would report TCONF before booting on
+    this host, or None; prints nothing and changes no module parameter."""
     try:
+        test_timeout(definition)
         check_requirements(definition, arch, NullSink())
         check_cpu_features(definition)
+    except Unmet as exc:
+        unless = ""
+        if exc.kind == "cpu_feature":
+            unless = "; ".join(f"{module} " + " ".join(
+                f"{param}={value}" for param, value in params.items())
+                for module, params in definition.module_params.items()
+                if module_loaded(module))
+        return Skip(exc.kind, exc.message, unless)
     except AbortTest as exc:
-        changes = "; ".join(f"{module} " + " ".join(
-            f"{param}={value}" for param, value in params.items())
-            for module, params in definition.module_params.items()
-            if module_loaded(module))
-        return exc.message + (f" (unless the test's {changes} changes that)"
-                              if changes and "CPU feature" in exc.message
-                              else "")
+        return Skip("broken", exc.message)
     return None
 
 
@@ -169,7 +263,12 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
     run = definition.run or KvmTest.run
     cleanup = definition.cleanup or KvmTest.cleanup
 
+    def info(message):
+        reporter.result(*caller_location(), TINFO, message)
+
     reloader = ModuleReloader()
+    sysconf = SysConf(lambda ttype, message: reporter.result(
+        *caller_location(), ttype, message))
 
     def setup_and_run():
         timeout = test_timeout(definition)
@@ -177,9 +276,8 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
         check_requirements(definition, arch, reporter)
         install_kick_handler()
         with deadline(timeout):
-            reloader.apply(definition.module_params, lambda message:
-                           reporter.result(*caller_location(), TINFO,
-                                           message))
+            sysconf.apply(definition.save_restore)
+            reloader.apply(definition.module_params, info)
             check_cpu_features(definition)
             setup(test)
         if test.payload is not None and test.payload.arch != arch:
@@ -198,6 +296,7 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
     if definition.cleanup:
         _guarded(reporter, debug, KvmTest.cleanup, test)  # never leak a VM
     _guarded(reporter, debug, reloader.restore)
+    _guarded(reporter, debug, sysconf.restore)
     for ttype, message in health.finish():
         reporter.result(*caller_location(), ttype, message)
     reporter.summary(definition.tags)

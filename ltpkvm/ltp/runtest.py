@@ -1,17 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The runtest file: the tests as runltp and kirk see them, one line each
-(`NAME COMMAND ARGS...`). Ours runs `ltpkvm run [--arch ARCH] TEST`."""
+(`NAME COMMAND ARGS...`). Ours runs `ltpkvm run TEST`; it is made from the
+built catalog, never kept by hand."""
 import dataclasses
-import os
 import shlex
 
-from .catalog import PACKAGE_DIR
-
 RUNTEST_NAME = "ltpkvm"
-# An installed package carries the file; a source checkout has runtest/.
-RUNTEST_PATHS = (os.path.join(PACKAGE_DIR, "runtest", RUNTEST_NAME),
-                 os.path.join(os.path.dirname(PACKAGE_DIR), "runtest",
-                              RUNTEST_NAME))
+HEADER = ("# ltpkvm: LTP-compatible KVM tests, generated from the built "
+          "tests.\n# Sits in $LTPROOT/runtest/ beside LTP's own runtest/kvm "
+          "(`ltpkvm install-ltp`).\n")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,11 +19,15 @@ class Entry:
     args: tuple    # the command's arguments after `ltpkvm`
 
 
-def runtest_path():
-    for path in RUNTEST_PATHS:
-        if os.path.exists(path):
-            return path
-    return RUNTEST_PATHS[0]
+def catalog_entries(catalog):
+    """One entry per test built for the host's arch."""
+    return [Entry(name, name, None, ("run", name))
+            for name in catalog.names()]
+
+
+def runtest_text(entries):
+    return HEADER + "".join(
+        f"{entry.name} ltpkvm {shlex.join(entry.args)}\n" for entry in entries)
 
 
 def parse_runtest(text):
@@ -42,6 +43,6 @@ def parse_runtest(text):
     return entries
 
 
-def read_entries(path=None):
-    with open(path or runtest_path()) as runtest:
+def read_entries(path):
+    with open(path) as runtest:
         return parse_runtest(runtest.read())

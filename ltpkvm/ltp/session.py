@@ -8,7 +8,7 @@ import time
 
 from .. import __version__
 from ..host.errors import AbortTest
-from . import catalog
+from .definitions import ARCHES
 from .reporter import Reporter
 from .runner import run_test
 
@@ -26,8 +26,9 @@ class TestRun:
     omitted_results: int = 0   # beyond the first and last ones kept
 
 
-def run_one(name, arch, iterations=1, duration=0, debug=False):
-    """Run one test with its LTP output on stderr; returns its TestRun."""
+def run_one(catalog, name, arch, iterations=1, duration=0, debug=False):
+    """Run one test of catalog with its LTP output on stderr; returns its
+    TestRun."""
     reporter = Reporter(debug=debug)
     started = time.monotonic()
     try:
@@ -46,6 +47,46 @@ def run_one(name, arch, iterations=1, duration=0, debug=False):
                     for record in reporter.records], reporter.omitted_records)
 
 
+class SelectionError(Exception):
+    """The tests asked for cannot be run (none named, unknown names)."""
+
+
+def select_tests(catalog, names, run_all, arch):
+    """[(test, arch)] to run: every test with run_all, else each name for
+    arch ("all": for each arch)."""
+    arches = ARCHES if arch == "all" else (arch,)
+    if run_all:
+        return [(name, a) for a in arches for name in catalog.names(a)]
+    if not names:
+        raise SelectionError("No test named (give NAME... or --all)")
+    selected = []
+    for name in names:
+        for a in arches:
+            if name not in catalog.names(a):
+                raise SelectionError(catalog.unknown_test_message(name, a))
+            selected.append((name, a))
+    return selected
+
+
+def run_tests(catalog, selected, iterations=1, duration=0, debug=False,
+              progress=None):
+    """Run the selected tests one after the other; (runs, the OR of their
+    exit statuses). progress(done, description) is told before each."""
+    runs = []
+    for done, (name, arch) in enumerate(selected):
+        if progress:
+            progress(done, f"{name} ({arch})")
+        runs.append(run_one(catalog, name, arch, iterations, duration, debug))
+    return runs, combined_status(runs)
+
+
+def combined_status(runs):
+    status = 0
+    for run in runs:
+        status |= run.status
+    return status
+
+
 def verdict(status):
     """kirk's reading of an LTP exit status."""
     return {0: "pass", 2: "broken", 4: "warning", 32: "skipped"}.get(
@@ -53,13 +94,10 @@ def verdict(status):
 
 
 def write_json_report(path, runs):
-    status = 0
-    for run in runs:
-        status |= run.status
     uname = os.uname()
     report = {"ltpkvm_version": __version__,
               "kernel": f"{uname.release} {uname.version} {uname.machine}",
-              "status": status,
+              "status": combined_status(runs),
               "tests": [dict(dataclasses.asdict(run), verdict=verdict(
                   run.status)) for run in runs]}
     with open(path, "w") as out:

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""struct tst_test's save_restore, as LTP's tst_sys_conf.c does it: each
+file's first line is saved before setup (and the given value written), and
+written back after cleanup; a missing or read-only file ends the test in
+TCONF, TBROK or is skipped, as its flags say."""
+import os
+
+from ..host.errors import tst_brk
+from ..host.guest_abi import TBROK, TCONF, TINFO, TWARN
+from .csource import SAVE_RESTORE_FLAGS
+
+TBROK_MISSING = SAVE_RESTORE_FLAGS["TST_SR_TBROK_MISSING"]
+SKIP_MISSING = SAVE_RESTORE_FLAGS["TST_SR_SKIP_MISSING"]
+TBROK_RO = SAVE_RESTORE_FLAGS["TST_SR_TBROK_RO"]
+SKIP_RO = SAVE_RESTORE_FLAGS["TST_SR_SKIP_RO"]
+IGNORE_ERR = SAVE_RESTORE_FLAGS["TST_SR_IGNORE_ERR"]
+
+
+class SysConf:
+    """The saved values, restored in reverse order."""
+
+    def __init__(self, report):
+        self.report = report     # report(ttype, message)
+        self.saved = []          # (path, first line)
+
+    def _problem(self, flags, message):
+        """A failure to read or write: TINFO with IGNORE_ERR, else TBROK."""
+        if flags & IGNORE_ERR:
+            self.report(TINFO, message)
+            return
+        tst_brk(TBROK, message)
+
+    def save(self, path, value, flags):
+        if not os.path.exists(path):
+            if flags & SKIP_MISSING:
+                self.report(TINFO, f"Path not found: {path}")
+                return
+            tst_brk(TBROK if flags & TBROK_MISSING else TCONF,
+                    f"Path not found: {path}")
+        if not os.access(path, os.W_OK):
+            if flags & SKIP_RO:
+                self.report(TINFO, f"Path is not writable: {path}")
+                return
+            tst_brk(TBROK if flags & TBROK_RO else TCONF,
+                    f"Path is not writable: {path}")
+        try:
+            with open(path) as f:
+                line = f.readline(4096)
+        except OSError as exc:
+            self._problem(flags, f"Failed to open '{path}' for reading: "
+                          f"{exc.strerror}")
+            return
+        if not line:
+            self._problem(flags, f"Failed to read anything from '{path}'")
+            return
+        self.saved.append((path, line))
+        if value is not None:
+            self._write(path, value, flags)
+
+    def _write(self, path, value, flags):
+        try:
+            with open(path, "w") as f:
+                f.write(value)
+        except OSError as exc:
+            self._problem(flags, f"Failed to write into '{path}': "
+                          f"{exc.strerror}")
+
+    def apply(self, entries):
+        for path, value, flags in entries:
+            self.save(path, value, flags)
+
+    def restore(self):
+        """Write back every saved value; a failure is a TWARN (LTP breaks
+        there, which would leave the others unrestored)."""
+        while self.saved:
+            path, line = self.saved.pop()
+            try:
+                with open(path, "w") as f:
+                    f.write(line)
+            except OSError as exc:
+                self.report(TWARN, f"Failed to restore '{path}': "
+                            f"{exc.strerror}")
