@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import re
 import sys
 
 import click
@@ -10,11 +11,13 @@ import click
 from . import __version__
 from .host.errors import AbortTest, caller_location
 from .host.guest_abi import TBROK
+from .host.results import printable_text
 from .ltp.catalog import Catalog, host_arch
 from .ltp.definitions import ARCHES
 from .ltp.reporter import Reporter
-from .ltp.session import (SelectionError, run_tests, select_tests, verdict,
-                          write_json_report)
+from .ltp.interrupts import Interrupts
+from .ltp.session import (ReportError, SelectionError, check_report_path,
+                          run_tests, select_tests, verdict, write_json_report)
 
 
 def _broken_without_running(message):
@@ -43,10 +46,11 @@ def _console():
     return Console() if sys.stdout.isatty() else Console(width=160)
 
 
-def _text(value):
-    """Text from a test's files as rich shows it: literally, no markup."""
+def _text(value, style=""):
+    """Text from a test's files as rich shows it: literally (no markup) and
+    printable, on one line."""
     from rich.text import Text
-    return Text(str(value))
+    return Text(printable_text(str(value)), style=style)
 
 
 def _catalog(ctx):
@@ -94,24 +98,35 @@ def main(ctx, tests_dir):
               "seconds.")
 @click.option("-D", "debug", is_flag=True,
               help="Debug output: VM setup and every VM exit.")
-@click.option("--json-report", type=click.Path(dir_okay=False, writable=True),
-              help="Write the results as JSON to this file.")
+@click.option("--json-report", metavar="FILE",
+              help="Write the results as JSON to FILE (checked before any "
+              "test runs; a report that cannot be written is a TBROK).")
 @click.pass_context
 def run(ctx, names, run_all, arch, iterations, duration, debug, json_report):
     """Run tests and report like LTP (output and exit status).
 
     Environment: LTP_TIMEOUT_MUL, LTP_RUNTIME_MUL, LTP_COLORIZE_OUTPUT,
     LTP_REPRODUCIBLE_OUTPUT, KCONFIG_PATH, KCONFIG_SKIP_CHECK."""
+    interrupts = Interrupts()
+    interrupts.install()
     catalog = _catalog(ctx)
     try:
+        if json_report:
+            check_report_path(json_report)
         selected = select_tests(catalog, names, run_all, arch)
-    except SelectionError as exc:
+    except (SelectionError, ReportError) as exc:
         _broken_without_running(str(exc))
     with _progress(len(selected)) as show:
         runs, status = run_tests(catalog, selected, iterations, duration,
-                                 debug, show)
+                                 debug, show, interrupts)
+    if not runs:
+        _broken_without_running(str(interrupts.stopped()))
     if json_report:
-        write_json_report(json_report, runs)
+        try:
+            write_json_report(json_report, runs)
+        except ReportError as exc:
+            click.echo(f"ltpkvm: {exc}", err=True)
+            status |= TBROK
     if len(runs) > 1:
         _print_run_table(runs)
     raise SystemExit(status)
@@ -184,8 +199,6 @@ def list_tests(ctx, as_json):
 @click.pass_context
 def info(ctx, name):
     """Describe the test NAME."""
-    from rich.text import Text
-
     from .ltp.inventory import test_info
     catalog = _catalog(ctx)
     if name not in catalog.all_names():
@@ -195,14 +208,17 @@ def info(ctx, name):
     except AbortTest as exc:
         raise click.ClickException(exc.message)
     console = _console()
-    console.print(Text.assemble((name, "bold"), ": ",
-                                about.description or "-"))
+    console.print(_text(name, "bold") + _text(": " + (about.description
+                                                      or "-")))
     console.print(f"archs: {' '.join(about.archs)} "
                   f"(built: {' '.join(about.built) or 'none'})")
     for key, value, url in about.tags:
-        line = Text(f"{key}: ")
-        line.append(value, style=f"link {url}" if url else "")
-        console.print(line + (Text(f" {url}") if url else Text("")))
+        shown = printable_text(url or "")
+        # A link only where the URL is one (no spaces to break the style)
+        link = f"link {shown}" if shown and not re.search(r"\s", shown) \
+            else ""
+        console.print(_text(f"{key}: ") + _text(value, link)
+                      + _text(f" {shown}" if shown else ""))
     console.print(_text(f"needs: {', '.join(about.needs) or 'nothing'}"))
     for params in about.runs_with:
         console.print(_text(f"runs with: {params} (reloaded if loaded "
@@ -241,9 +257,9 @@ def doctor(ctx, as_json):
     for column in ("test", "arch", "verdict"):
         tests.add_column(column, no_wrap=column != "verdict")
     for v in verdicts:
-        tests.add_row(_text(v["test"]), v["arch"], "[green]runs[/]"
-                      if v["runs"] else "[yellow]TCONF[/]: "
-                      + v["reason"].replace("[", "\\["))
+        tests.add_row(_text(v["test"]), v["arch"],
+                      _text("runs", "green") if v["runs"] else
+                      _text("TCONF", "yellow") + _text(f": {v['reason']}"))
     console = _console()
     console.print(host)
     console.print(tests)

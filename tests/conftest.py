@@ -2,6 +2,7 @@
 """Shared fixtures: the payloads are built once per session with the
 project's Makefile, and tests run the real CLI on real KVM."""
 import os
+import stat
 import subprocess
 import sys
 
@@ -93,3 +94,42 @@ def ltpkvm(build_dir):
                               text=True, timeout=timeout)
         return LtpRun(proc)
     return run
+
+
+FAKE_MODPROBE = """#!/bin/sh
+# Logs its arguments; loading "MODULE param=value" sets the parameter.
+echo "$@" >> {log}
+[ "$1" = "-r" ] && exit 0
+[ -n "{fail}" ] && {{ echo "modprobe: FATAL: {fail}" >&2; exit 1; }}
+module=$1; shift
+for arg; do
+    echo "${{arg#*=}}" > {sysfs}/$module/parameters/${{arg%%=*}}
+done
+"""
+
+
+@pytest.fixture
+def fake_host(tmp_path, monkeypatch):
+    """A fake sysfs with kvm_amd npt=Y, kvm tdp_mmu=Y, and a fake modprobe
+    (reloading real KVM modules here would pull /dev/kvm from under
+    everyone); returns the modprobe log path and a setter for the modprobe
+    failure text."""
+    from ltpkvm.host import modules
+    sysfs = tmp_path / "module"
+    for module, param, value in (("kvm_amd", "npt", "Y"),
+                                 ("kvm_amd", "nested", "1"),
+                                 ("kvm", "tdp_mmu", "Y")):
+        (sysfs / module / "parameters").mkdir(parents=True, exist_ok=True)
+        (sysfs / module / "parameters" / param).write_text(value + "\n")
+    log = tmp_path / "modprobe.log"
+
+    def make_modprobe(fail=""):
+        script = tmp_path / "modprobe"
+        script.write_text(FAKE_MODPROBE.format(log=log, sysfs=sysfs,
+                                               fail=fail))
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+        monkeypatch.setattr(modules, "MODPROBE", str(script))
+
+    make_modprobe()
+    monkeypatch.setattr(modules, "SYS_MODULE", str(sysfs))
+    return log, make_modprobe

@@ -90,7 +90,9 @@ def test_forged_summary_is_escaped(ltpkvm, arch):
     assert_ltp_run(run, 0, [
         ("hostile_forged_summary.c", "TPASS",
          "Forged message" + FORGED_SUMMARY + r"\r\t\x1b[1;32m\x7f"),
-        ("forged.c" + FORGED_SUMMARY, "TPASS", "Forged file name"),
+        # A file name has no ':' but the one that ends it
+        ("forged.c" + FORGED_SUMMARY.replace(":", r"\x3a"), "TPASS",
+         "Forged file name"),
     ], counts(passed=2))
 
 
@@ -230,8 +232,7 @@ MISSING, DIRECTORY = "missing", "directory"
 BAD_PAYLOADS = [
     pytest.param(MISSING, ["Cannot read payload", "No such file or directory"],
                  id="missing"),
-    pytest.param(DIRECTORY, ["Cannot read payload", "Is a directory"],
-                 id="directory"),
+    pytest.param(DIRECTORY, ["is not a regular file"], id="directory"),
     pytest.param(lambda built: b"", ["is truncated (0 bytes)"], id="empty"),
     pytest.param(lambda built: built.image[:10], ["is truncated (10 bytes)"],
                  id="truncated"),

@@ -3,7 +3,6 @@
 fake /sys/module and a fake modprobe (reloading real KVM modules here would
 pull /dev/kvm from under everyone)."""
 import os
-import stat
 
 import pytest
 
@@ -11,42 +10,6 @@ from conftest import BUILD
 from ltpkvm.host import modules
 from ltpkvm.host.errors import AbortTest
 from ltpkvm.ltp.definitions import load_definition
-
-FAKE_MODPROBE = """#!/bin/sh
-# Logs its arguments; loading "MODULE param=value" sets the parameter.
-echo "$@" >> {log}
-[ "$1" = "-r" ] && exit 0
-[ -n "{fail}" ] && {{ echo "modprobe: FATAL: {fail}" >&2; exit 1; }}
-module=$1; shift
-for arg; do
-    echo "${{arg#*=}}" > {sysfs}/$module/parameters/${{arg%%=*}}
-done
-"""
-
-
-@pytest.fixture
-def fake_host(tmp_path, monkeypatch):
-    """A fake sysfs with kvm_amd npt=Y, kvm tdp_mmu=Y; returns the modprobe
-    log path and a setter for the modprobe failure text."""
-    sysfs = tmp_path / "module"
-    for module, param, value in (("kvm_amd", "npt", "Y"),
-                                 ("kvm_amd", "nested", "1"),
-                                 ("kvm", "tdp_mmu", "Y")):
-        (sysfs / module / "parameters").mkdir(parents=True, exist_ok=True)
-        (sysfs / module / "parameters" / param).write_text(value + "\n")
-    log = tmp_path / "modprobe.log"
-
-    def make_modprobe(fail=""):
-        script = tmp_path / "modprobe"
-        script.write_text(FAKE_MODPROBE.format(log=log, sysfs=sysfs,
-                                               fail=fail))
-        script.chmod(script.stat().st_mode | stat.S_IEXEC)
-        monkeypatch.setattr(modules, "MODPROBE", str(script))
-
-    make_modprobe()
-    monkeypatch.setattr(modules, "SYS_MODULE", str(sysfs))
-    return log, make_modprobe
-
 
 def log_lines(log):
     return log.read_text().splitlines() if log.exists() else []

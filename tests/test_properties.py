@@ -21,7 +21,7 @@ from ltpkvm.host.guest_abi import (KVM_RESULT_MESSAGE_OFFSET,
                                    TCONF, TDEBUG, TFAIL, TPASS, TTYPE_NAMES,
                                    TWARN)
 from ltpkvm.host.results import (MAX_FILE_NAME, VALID_RESULTS, decode_result,
-                                 printable)
+                                 printable, printable_text)
 from ltpkvm.ltp.reporter import Reporter
 
 EXAMPLES = settings(max_examples=5000, deadline=None)
@@ -91,7 +91,7 @@ def result_pages(draw):
 
 
 # What read_guest_string() may answer: nothing, or at most limit bytes
-FILE_NAMES = st.one_of(st.none(), hostile_bytes(MAX_FILE_NAME))
+FILE_NAMES = st.one_of(st.none(), hostile_bytes(MAX_FILE_NAME + 8))
 
 
 class GuestStrings:
@@ -141,7 +141,7 @@ def test_decode_result_is_a_valid_bounded_result_or_tbrok(page, name):
     decoded = decode(page, guest_strings)
     value, line, file_addr = struct.unpack_from("<iiQ", page)
     # The file name is read at most once, where the guest said, bounded
-    assert guest_strings.asked in ([], [(file_addr, MAX_FILE_NAME)])
+    assert guest_strings.asked in ([], [(file_addr, MAX_FILE_NAME + 1)])
     if decoded is None:
         return
     ttype, file, lineno, message = decoded
@@ -208,14 +208,16 @@ def test_result_written_as_the_guest_library_does_round_trips(
             return None
         chunk = memory[addr - base:addr - base + limit]
         end = chunk.find(b"\0")
-        return None if end < 0 else chunk[:end]
+        return chunk if end < 0 and len(chunk) == limit else \
+            None if end < 0 else chunk[:end]
 
     page = bytearray(repeat_to(leftover, KVM_RESULT_SIZE))
     struct.pack_into("<iiQ", page, 0, ttype, lineno, file_addr)
     raw = message.encode() + b"\0"
     page[KVM_RESULT_MESSAGE_OFFSET:KVM_RESULT_MESSAGE_OFFSET + len(raw)] = raw
+    # Printable text comes back as it was (but a "Summary:" at its end)
     assert decode_result(page_type(bytes(page)), read_guest_string) == (
-        ttype, file, lineno, message)
+        ttype, printable_text(file), lineno, printable_text(message))
 
 
 # Reporter: any file, line, type and message, as host code may pass them;

@@ -58,7 +58,15 @@ def backtrace(read_word, rip, frame, word_size, symbolizer):
 
 
 def crash_report(instance, symbolizer):
-    """Registers and backtrace of the stopped vCPU of instance."""
+    """Registers and backtrace of the stopped vCPU of instance; never
+    raises (the report is a best effort beside the guest's own message)."""
+    try:
+        return _crash_report(instance, symbolizer)
+    except Exception as exc:  # noqa: BLE001 - keep the result it explains
+        return [f"crash report unavailable: {type(exc).__name__}: {exc}"]
+
+
+def _crash_report(instance, symbolizer):
     long_mode = instance.payload.arch == "x86_64"
     word_size = 8 if long_mode else 4
     try:

@@ -30,6 +30,9 @@ _RESULT_SLOT = 1
 # Unpaged i386 payloads: the RAM above kvm_pagetable, whose pages are left
 # out so that a test touching them exits (TCONF) instead of going wrong
 _RAM_ABOVE_PAGETABLE_SLOT = MAX_KVM_MEMSLOTS - 1
+# VMs whose vCPU thread would not stop: kept, since freeing them would pull
+# memory from under a running vCPU
+_STUCK = []
 NEEDS_PAGING = ("This test needs paging, which this KVM does not support "
                 "outside 64-bit mode")
 
@@ -346,10 +349,16 @@ class KvmInstance:
             else lines
 
     def read_guest_string(self, addr, limit):
-        """The NUL-terminated bytes at guest-virtual addr (at most limit),
-        None if they are not all in guest memory."""
+        """The bytes of the NUL-terminated string at guest-virtual addr; the
+        first limit bytes when it is longer; None when it does not end in
+        guest memory."""
         memory = self.get_memptr(addr)
-        return None if memory is None else read_c_string(memory, 0, limit)
+        if memory is None:
+            return None
+        found = read_c_string(memory, 0, limit)
+        if found is None and len(memory) >= limit:
+            return bytes(memory[:limit])
+        return found
 
     def _debug_exit(self):
         reason = self.vcpu.run.exit_reason
@@ -388,8 +397,13 @@ class KvmInstance:
                 if not thread.is_alive():
                     break
                 self.interrupt_vcpu(thread.ident)
-                threading.Thread.join(thread, timeout / 10)
+                thread.wait(timeout / 10)
             else:
+                # Its VM must outlive it: never freed, in this process
+                _STUCK.append((self.vm, self.vcpu, list(self.ram)))
+                self.vm = self.vcpu = None
+                self.ram = [None] * len(self.ram)
+                self.vcpu_threads.clear()
                 tst_brk(TBROK, "A vCPU thread does not stop")
         self.vcpu_threads.clear()
 
@@ -441,13 +455,21 @@ def exit_detail(run):
 
 class VcpuThread(threading.Thread):
     """run_instance() on its own thread, for host hooks that talk to a
-    running guest; join() returns its result or re-raises what it raised."""
+    running guest; join() returns its result or re-raises what it raised.
+
+    Waiting polls a flag the thread sets when it is done: in CPython 3.11 a
+    Thread.join() cut short by an exception from a signal handler (the
+    test's timeout) marks a thread that still runs as stopped, and a VM
+    freed under it crashes the process."""
+
+    POLL = 0.001   # seconds
 
     def __init__(self, instance, exp_errno=0):
         super().__init__(name="vcpu", daemon=True)
         self.instance = instance
         self.exp_errno = exp_errno
         self.result = self.error = None
+        self.finished = False
 
     def start(self):
         self.instance.vcpu_threads.append(self)
@@ -458,9 +480,25 @@ class VcpuThread(threading.Thread):
             self.result = self.instance.run_instance(self.exp_errno)
         except BaseException as exc:  # noqa: BLE001 - re-raised by join()
             self.error = exc
+        finally:
+            self.finished = True
+
+    def wait(self, timeout=None):
+        """Whether the thread finished within timeout seconds (None: wait
+        as long as it takes)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.finished:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(self.POLL)
+        super().join()   # it is past run(): this returns at once
+        return True
+
+    def is_alive(self):
+        return not self.finished and super().is_alive()
 
     def join(self, timeout=None):
-        super().join(timeout)
+        self.wait(timeout)
         if self.error is not None:
             raise self.error
         return self.result

@@ -54,8 +54,9 @@ class GuardedBuffer:
             if self.view is not None:
                 self.view.release()
                 self.view = None
-            unmap_memory(self._base, self._map_size)
-            self._base = None
+            # Forget it first: never unmapped twice (see _FdObject.close)
+            base, self._base = self._base, None
+            unmap_memory(base, self._map_size)
 
     def __del__(self):
         self.free()

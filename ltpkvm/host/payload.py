@@ -7,6 +7,7 @@ import functools
 import os
 
 from .errors import tst_brk
+from .files import NotARegularFile, read_regular_file
 from .symbols import Symbolizer
 from .guest_abi import (KVM_ARCH_I386, KVM_ARCH_X86_64, KVM_BOOT_ABI_VERSION,
                         KVM_BOOT_MAGIC, KVM_RESULT_BASEADDR, TBROK,
@@ -23,14 +24,14 @@ class Payload:
         self.image_path = image_path
         self.elf_path = os.path.splitext(image_path)[0] + ".elf"
         try:
-            with open(image_path, "rb") as image:
-                # read(limit) would allocate the whole limit up front
-                size = os.fstat(image.fileno()).st_size
-                if size > MAX_IMAGE_SIZE:
-                    tst_brk(TBROK, f"Payload {image_path} is {size} bytes: "
-                            "it does not fit below the result page")
-                self.image = image.read()
+            self.image = read_regular_file(image_path, MAX_IMAGE_SIZE)
+        except NotARegularFile:
+            tst_brk(TBROK, f"Payload {image_path} is not a regular file")
         except OSError as exc:
+            if exc.errno == errno.EFBIG:
+                tst_brk(TBROK, f"Payload {image_path} is larger than "
+                        f"{MAX_IMAGE_SIZE} bytes: it does not fit below the "
+                        "result page")
             name = errno.errorcode.get(exc.errno, str(exc.errno))
             tst_brk(TBROK, f"Cannot read payload: open({image_path}) failed: "
                     f"{name} ({exc.strerror})")

@@ -11,6 +11,7 @@ from .guest_abi import (KVM_RESULT_MESSAGE_OFFSET, KVM_TNONE, TBROK, TCONF,
 # LTP's, and TDEBUG (shown with -D), which LTP's host would refuse
 VALID_RESULTS = frozenset((TPASS, TFAIL, TBROK, TWARN, TDEBUG, TINFO, TCONF))
 MAX_FILE_NAME = 256
+SUMMARY_START = "Summary:"
 
 # Control characters and line breaks (which could forge a Summary block)
 # and the bytes that are not UTF-8 are shown escaped.
@@ -32,10 +33,14 @@ def printable_text(text):
     """str -> a printable one-line str: every character that
     str.isprintable() refuses (controls, line and paragraph separators,
     format characters such as the bidi overrides, private-use and
-    unassigned code points, lone surrogates) is shown escaped."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else _escape(c) for c in text)
+    unassigned code points, lone surrogates) is shown escaped. A text that
+    ends a line must not end in the "Summary:" that starts the block kirk
+    reads: its colon is shown escaped too."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else _escape(c) for c in text)
+    if text.endswith(SUMMARY_START):
+        text = text[:-1] + "\\x3a"
+    return text
 
 
 def printable(raw):
@@ -77,7 +82,8 @@ def decode_result(page, read_guest_string):
     (ttype, file, lineno, message), all printable and bounded; TBROK
     (AbortTest) for anything a correct guest does not write.
     read_guest_string(addr, limit) reads a NUL-terminated string from guest
-    memory, None when there is none."""
+    memory: its first limit bytes when it is longer, None when there is
+    none."""
     value, lineno, file_addr = struct.unpack_from("<iiQ", page)
     validate_result(value)
     raw = read_c_string(page, KVM_RESULT_MESSAGE_OFFSET, len(page))
@@ -87,9 +93,13 @@ def decode_result(page, read_guest_string):
                     KVM_RESULT_MESSAGE_OFFSET:KVM_RESULT_MESSAGE_OFFSET + 64]))
                 + "...")
     message = printable(raw)
-    name = read_guest_string(file_addr, MAX_FILE_NAME)
+    name = read_guest_string(file_addr, MAX_FILE_NAME + 1)
     if not name:
         tst_brk(TBROK, f"Guest result has an invalid file name pointer "
                 f"0x{file_addr:x} (result {value}, line {lineno}, "
                 f"message: {message})")
+    if len(name) > MAX_FILE_NAME:
+        tst_brk(TBROK, f"Guest result file name is longer than "
+                f"{MAX_FILE_NAME} bytes: {printable(name[:64])}... (result "
+                f"{value}, line {lineno}, message: {message})")
     return result_type(value), printable(name), lineno, message

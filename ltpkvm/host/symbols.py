@@ -1,9 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Guest addresses as `function+0xoffset (file.c:line)`, from the payload's
 ELF (symbols) and its DWARF line table, with pyelftools. The ELF is read
-once, on the first lookup: a test that passes never pays for it."""
+once, on the first lookup: a test that passes never pays for it.
+
+The ELF is the test author's and may be hostile or corrupt: names are made
+printable, it is read only if it is a regular file of a sane size, and
+symbolising is a best effort (whatever pyelftools raises, the addresses
+stay bare)."""
 import bisect
 import os
+import stat
+
+from .results import printable_text
+
+MAX_ELF_SIZE = 256 * 1024 * 1024
 
 
 class Symbolizer:
@@ -14,20 +24,33 @@ class Symbolizer:
 
     def _load(self):
         # pyelftools is imported here: a passing test never loads it
-        from elftools.common.exceptions import ELFError
         from elftools.elf.elffile import ELFFile
 
         self._functions, self._lines = [], []
         try:
             with open(self.elf_path, "rb") as stream:
+                info = os.fstat(stream.fileno())
+                if not stat.S_ISREG(info.st_mode) or \
+                        info.st_size > MAX_ELF_SIZE:
+                    return
                 elf = ELFFile(stream)
-                self._read_symbols(elf)
-                if elf.has_dwarf_info():
-                    self._read_lines(elf.get_dwarf_info())
-        except (OSError, ELFError):
-            pass   # no symbols: addresses stay bare
-        self._functions.sort()
-        self._lines.sort(key=lambda row: row[0])
+                self._read(self._read_symbols, elf)
+                if self._read(elf.has_dwarf_info):
+                    self._read(lambda: self._read_lines(
+                        elf.get_dwarf_info()))
+        except Exception:  # noqa: BLE001 - a best effort; addresses stay
+            pass
+        finally:
+            self._functions.sort()
+            self._lines.sort(key=lambda row: row[0])
+
+    def _read(self, reader, *args):
+        """reader(*args), or None when the ELF breaks it (what it read
+        before it broke is kept)."""
+        try:
+            return reader(*args)
+        except Exception:  # noqa: BLE001 - pyelftools' errors are many
+            return None
 
     def _read_symbols(self, elf):
         symtab = elf.get_section_by_name(".symtab")
@@ -37,7 +60,7 @@ class Symbolizer:
                     and not sym.name.startswith(".")):
                 start = sym["st_value"]
                 self._functions.append((start, start + sym["st_size"],
-                                        sym.name))
+                                        printable_text(sym.name)))
 
     def _read_lines(self, dwarf):
         for unit in dwarf.iter_CUs():
@@ -56,8 +79,8 @@ class Symbolizer:
                 index = state.file - base
                 name = (files[index].name.decode(errors="replace")
                         if 0 <= index < len(files) else "?")
-                self._lines.append((state.address, os.path.basename(name),
-                                    state.line))
+                self._lines.append((state.address, printable_text(
+                    os.path.basename(name)), state.line))
 
     def function(self, address):
         """(name, offset) of the function holding address, or None."""

@@ -43,9 +43,11 @@ class _FdObject:
     fd = -1
 
     def close(self):
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+        # Forget the fd first: an exception from a signal handler between
+        # the two steps may leak it, never close it twice
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            os.close(fd)
 
     def __enter__(self):
         return self
@@ -139,9 +141,9 @@ class KvmVcpu(_FdObject):
         self.run = kvm_run.from_address(self._map_address)
 
     def close(self):
-        if self._map_address is not None:
-            unmap_memory(self._map_address, self._map_size)
-            self._map_address = None
+        address, self._map_address = self._map_address, None
+        if address is not None:
+            unmap_memory(address, self._map_size)
         super().close()
 
     def kvm_run(self):

@@ -29,8 +29,10 @@ import dataclasses
 import importlib.util
 import json
 import os
+import stat
 
 from ..host.errors import tst_brk
+from ..host.files import read_regular_file
 from ..host.guest_abi import TBROK
 from ..host.x86 import CPU_FEATURES
 
@@ -41,6 +43,7 @@ OTHER_LTP_ARCHES = ("aarch64", "arm", "ppc", "ppc64", "s390", "s390x",
                     "sparc", "riscv64", "loongarch")
 HOOKS = ("setup", "run", "cleanup")
 DEFAULT_TIMEOUT = 30   # seconds, LTP's default per run
+MAX_METADATA_SIZE = 1024 * 1024
 
 
 @dataclasses.dataclass
@@ -210,8 +213,7 @@ def read_c_metadata(path):
     """The fields of the NAME.json the build made from the C source:
     (fields, raw json dict); ({}, None) when there is none."""
     try:
-        with open(path) as f:
-            data = json.load(f)
+        data = json.loads(read_regular_file(path, MAX_METADATA_SIZE))
     except FileNotFoundError:
         return {}, None
     except (OSError, ValueError) as exc:
@@ -233,6 +235,8 @@ def read_c_metadata(path):
 def _load_python(name, path):
     """The fields a NAME.py sets. A broken one is the test's TBROK,
     however it fails (SystemExit and KeyboardInterrupt included)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        tst_brk(TBROK, f"Cannot load {path}: not a regular file")
     spec = importlib.util.spec_from_file_location(f"ltpkvm_test_{name}", path)
     module = importlib.util.module_from_spec(spec)
     try:

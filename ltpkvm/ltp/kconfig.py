@@ -3,11 +3,18 @@
 $KCONFIG_PATH, else /proc/config.gz, else /boot/config-$(uname -r); each
 requirement is `CONFIG_X` (built in or a module), `CONFIG_X=value`, or
 alternatives joined by `|`. KCONFIG_SKIP_CHECK skips the check."""
+import errno
 import gzip
+import io
 import os
+import zlib
 
 from ..host.errors import tst_brk
+from ..host.files import read_regular_file
 from ..host.guest_abi import TBROK, TCONF, TINFO
+
+
+MAX_CONFIG_SIZE = 64 * 1024 * 1024
 
 
 def config_path():
@@ -21,14 +28,24 @@ def config_path():
 
 
 def read_config(path):
-    """{CONFIG_X: value} of a kernel config file (gzip or plain)."""
-    opener = gzip.open if path.endswith(".gz") else open
+    """{CONFIG_X: value} of a kernel config file (gzip or plain, a regular
+    file of at most MAX_CONFIG_SIZE bytes, compressed or not)."""
+    data = read_regular_file(path, MAX_CONFIG_SIZE)
+    if path.endswith(".gz"):
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+                data = unpacked.read(MAX_CONFIG_SIZE + 1)
+        except (EOFError, zlib.error) as exc:
+            raise OSError(errno.EINVAL, f"corrupt gzip data ({exc})",
+                          path) from None
+        if len(data) > MAX_CONFIG_SIZE:
+            raise OSError(errno.EFBIG, f"larger than {MAX_CONFIG_SIZE} "
+                          "bytes", path)
     config = {}
-    with opener(path, "rt", errors="replace") as lines:
-        for line in lines:
-            name, sep, value = line.strip().partition("=")
-            if sep and name.startswith("CONFIG_"):
-                config[name] = value.strip('"')
+    for line in data.decode(errors="replace").splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and name.startswith("CONFIG_"):
+            config[name] = value.strip('"')
     return config
 
 

@@ -4,6 +4,7 @@ block and the exit status, byte for byte as LTP's C library prints them
 (to stderr, colour codes as LTP's), so runltp, kirk and scripts read us as
 they read LTP."""
 import collections
+import contextlib
 import os
 import sys
 
@@ -34,10 +35,13 @@ def colour_enabled(stream):
 
 
 class Reporter:
-    """Counts results and prints them as LTP does."""
+    """Counts results and prints them as LTP does. guard() is a context
+    manager that each line is printed and counted in (Interrupts.critical:
+    no signal tears a line or its count)."""
 
-    def __init__(self, stream=None, debug=False):
+    def __init__(self, stream=None, debug=False, guard=None):
         self.stream = stream or sys.stderr
+        self.guard = guard or contextlib.nullcontext
         self.colour = colour_enabled(self.stream)
         self.debug = debug
         self.reproducible = os.environ.get("LTP_REPRODUCIBLE_OUTPUT", "")[:1] \
@@ -56,14 +60,20 @@ class Reporter:
             return
         name = TTYPE_NAMES.get(ttype, f"T{ttype}")
         # One line per result, whatever host code passes (paths, test
-        # names, exception text): no forged result line or Summary
-        file, message = printable_text(str(file)), printable_text(str(message))
-        self._record((file, lineno, name, message))
+        # names, exception text): no forged result line or Summary. A file
+        # name has no ':', so that only the real one ends it.
+        file = printable_text(str(file)).replace(":", "\\x3a")
+        message = printable_text(str(message))
         label = (f"{_COLOURS[ttype]}{name}: {_RESET}" if self.colour
                  and ttype in _COLOURS else f"{name}: ")
         shown = "" if self.reproducible else message  # as LTP does
-        self.stream.write(f"{file}:{lineno}: {label}{shown}\n")
-        self.stream.flush()
+        with self.guard():
+            self._record((file, lineno, name, message))
+            self.stream.write(f"{file}:{lineno}: {label}{shown}\n")
+            self.stream.flush()
+            self._count(ttype)
+
+    def _count(self, ttype):
         if ttype == TPASS:
             self.passed += 1
         elif ttype == TFAIL:
@@ -78,8 +88,10 @@ class Reporter:
     def details(self, lines):
         """Lines explaining the last result (a crash report), indented so
         that no reader takes them for results."""
-        self.stream.write("".join(f"    {line}\n" for line in lines))
-        self.stream.flush()
+        with self.guard():
+            self.stream.write("".join(f"    {printable_text(str(line))}\n"
+                                      for line in lines))
+            self.stream.flush()
 
     def _record(self, record):
         if len(self._first_records) < MAX_RECORDS // 2:
@@ -100,8 +112,9 @@ class Reporter:
                 self.warnings)
 
     def summary(self, tags=()):
-        """The Summary block, after LTP's hints when something failed."""
-        if self.failed:
+        """The Summary block, after LTP's hints when something failed or
+        broke."""
+        if self.failed or self.broken:
             self.stream.write(failure_hints(
                 tags, f"{_COLOURS[TCONF]}HINT: {_RESET}" if self.colour
                 else "HINT: "))

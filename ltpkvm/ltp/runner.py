@@ -1,13 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Running one test the way LTP's tst_test.c runs it: requirement checks,
 setup, iterations, cleanup, then the Summary block and the exit status."""
-import contextlib
 import dataclasses
 import math
 import os
 import re
 import shutil
-import signal
 import time
 import traceback
 
@@ -20,10 +18,10 @@ from ..host.modules import ModuleReloader, module_loaded
 from ..host.x86 import CPU_FEATURES, guest_cpu_features
 from ..kvm import KvmError, KvmSystem
 from .definitions import DEFAULT_TIMEOUT
+from .interrupts import Interrupts
 from .kconfig import check_kconfigs
 from .sysconf import SysConf
 
-RETRY_INTERVAL = 0.1   # re-send SIGALRM until the handler has run
 MAX_MULTIPLIER = 10000  # LTP's bound for LTP_TIMEOUT_MUL and LTP_RUNTIME_MUL
 
 
@@ -60,31 +58,6 @@ def test_timeout(definition):
         if definition.runtime else 0
     return (DEFAULT_TIMEOUT + definition.timeout) * timeout_multiplier() + \
         runtime
-
-
-@contextlib.contextmanager
-def deadline(seconds):
-    """TBROK "Test timed out" in the main thread after seconds (None: no
-    limit).
-
-    SIGALRM makes a KVM_RUN on this thread return EINTR and the handler
-    raises. The timer repeats until the handler has run: a signal that
-    lands just before KVM_RUN is entered would otherwise be lost."""
-    if seconds is None:
-        yield
-        return
-
-    def expired(signum, frame):
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        raise AbortTest(TBROK, f"Test timed out after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_INTERVAL)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def print_preamble(reporter, timeout):
@@ -223,21 +196,29 @@ def _report_crash(reporter, exc, debug):
     where = frames[-1]
     file = os.path.basename(where.filename) if where else "ltpkvm"
     lineno = where.lineno if where else 0
-    reporter.result(file, lineno, TBROK,
-                    f"Internal error: {type(exc).__name__}: {exc}")
+    if isinstance(exc, SystemExit):
+        message = f"The test exited (SystemExit: {exc.code!r})"
+    elif isinstance(exc, KeyboardInterrupt):
+        message = "KeyboardInterrupt raised by the test"
+    else:
+        message = f"Internal error: {type(exc).__name__}: {exc}"
+    reporter.result(file, lineno, TBROK, message)
     if debug:
-        traceback.print_exception(exc, file=reporter.stream)
+        reporter.details("".join(traceback.format_exception(exc))
+                         .splitlines())
 
 
 def _guarded(reporter, debug, action, *args):
-    """Run action; report how it ended the test, if it did. True if not."""
+    """Run action; report how it ended the test, if it did: a hook's
+    SystemExit or KeyboardInterrupt is its TBROK too, never a way out
+    without the Summary. True if it did not end the test."""
     try:
         action(*args)
         return True
     except AbortTest as exc:
         reporter.result(exc.file, exc.lineno, exc.ttype, exc.message)
         reporter.details(exc.details)
-    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
+    except BaseException as exc:  # noqa: BLE001 - never a traceback
         _report_crash(reporter, exc, debug)
     return False
 
@@ -256,12 +237,15 @@ def _iterations(iterations, duration):
 
 
 def run_test(definition, payload_path, arch, reporter, iterations=1,
-             debug=False, duration=0):
-    """Run a test; returns LTP's exit status. The Summary is always printed."""
+             debug=False, duration=0, interrupts=None):
+    """Run a test; returns LTP's exit status. However it ends (a result, a
+    timeout, a signal, an exception from a hook), cleanup runs, module
+    parameters and save_restore files are restored and the Summary is
+    printed. interrupts: the session's, whose stop signals end it."""
+    interrupts = interrupts or Interrupts()
     test = KvmTest(payload_path, reporter, debug=debug)
     setup = definition.setup or KvmTest.setup
     run = definition.run or KvmTest.run
-    cleanup = definition.cleanup or KvmTest.cleanup
 
     def info(message):
         reporter.result(*caller_location(), TINFO, message)
@@ -269,13 +253,15 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
     reloader = ModuleReloader()
     sysconf = SysConf(lambda ttype, message: reporter.result(
         *caller_location(), ttype, message))
+    timeout = None
 
     def setup_and_run():
+        nonlocal timeout
         timeout = test_timeout(definition)
         print_preamble(reporter, timeout)
         check_requirements(definition, arch, reporter)
         install_kick_handler()
-        with deadline(timeout):
+        with interrupts.deadline(timeout):
             sysconf.apply(definition.save_restore)
             reloader.apply(definition.module_params, info)
             check_cpu_features(definition)
@@ -285,18 +271,33 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
                     f"{test.payload.arch}, not {arch}")
         for _ in _iterations(iterations, duration):
             before = reporter.counts()
-            with deadline(timeout):
+            with interrupts.deadline(timeout):
                 run(test)
             if reporter.counts() == before:
                 tst_brk(TBROK, "Test haven't reported results!")
 
+    def armed_setup_and_run():
+        with interrupts.armed():
+            setup_and_run()
+
+    def cleanup_hook():
+        # A hook that hangs in cleanup is cut like one that hangs in run
+        with interrupts.deadline(timeout):
+            definition.cleanup(test)
+
+    reporter.guard = interrupts.critical
     health = KernelHealth().start()
-    _guarded(reporter, debug, setup_and_run)
-    _guarded(reporter, debug, cleanup, test)
+    _guarded(reporter, debug, armed_setup_and_run)
+    stopped_in_run = interrupts.stop_signal is not None
     if definition.cleanup:
-        _guarded(reporter, debug, KvmTest.cleanup, test)  # never leak a VM
+        _guarded(reporter, debug, cleanup_hook)
+    # Never leak a VM: no deadline can cut this one short
+    _guarded(reporter, debug, KvmTest.cleanup, test)
     _guarded(reporter, debug, reloader.restore)
     _guarded(reporter, debug, sysconf.restore)
+    if interrupts.stop_signal is not None and not stopped_in_run:
+        # Stopped during cleanup, which was left to finish first
+        _guarded(reporter, debug, interrupts.raise_stopped)
     for ttype, message in health.finish():
         reporter.result(*caller_location(), ttype, message)
     reporter.summary(definition.tags)

@@ -8,7 +8,9 @@ import time
 
 from .. import __version__
 from ..host.errors import AbortTest
+from ..host.guest_abi import TBROK
 from .definitions import ARCHES
+from .interrupts import Interrupts
 from .reporter import Reporter
 from .runner import run_test
 
@@ -17,6 +19,7 @@ COUNT_NAMES = ("passed", "failed", "broken", "skipped", "warnings")
 
 @dataclasses.dataclass
 class TestRun:
+    __test__ = False   # not a pytest test class
     name: str
     arch: str
     status: int
@@ -26,7 +29,8 @@ class TestRun:
     omitted_results: int = 0   # beyond the first and last ones kept
 
 
-def run_one(catalog, name, arch, iterations=1, duration=0, debug=False):
+def run_one(catalog, name, arch, iterations=1, duration=0, debug=False,
+            interrupts=None):
     """Run one test of catalog with its LTP output on stderr; returns its
     TestRun."""
     reporter = Reporter(debug=debug)
@@ -39,7 +43,7 @@ def run_one(catalog, name, arch, iterations=1, duration=0, debug=False):
         status = reporter.exit_status()
     else:
         status = run_test(definition, catalog.payload_path(name, arch), arch,
-                          reporter, iterations, debug, duration)
+                          reporter, iterations, debug, duration, interrupts)
     return TestRun(name, arch, status,
                    dict(zip(COUNT_NAMES, reporter.counts())),
                    round(time.monotonic() - started, 3),
@@ -69,15 +73,24 @@ def select_tests(catalog, names, run_all, arch):
 
 
 def run_tests(catalog, selected, iterations=1, duration=0, debug=False,
-              progress=None):
+              progress=None, interrupts=None):
     """Run the selected tests one after the other; (runs, the OR of their
-    exit statuses). progress(done, description) is told before each."""
+    exit statuses). progress(done, description) is told before each. A
+    SIGINT, SIGTERM or SIGHUP ends the test it lands in (TBROK, cleanup,
+    Summary) and the tests after it do not run."""
+    interrupts = interrupts or Interrupts()
     runs = []
     for done, (name, arch) in enumerate(selected):
+        if interrupts.stop_signal is not None:
+            break
         if progress:
             progress(done, f"{name} ({arch})")
-        runs.append(run_one(catalog, name, arch, iterations, duration, debug))
-    return runs, combined_status(runs)
+        runs.append(run_one(catalog, name, arch, iterations, duration, debug,
+                            interrupts))
+    status = combined_status(runs)
+    if len(runs) < len(selected):
+        status |= TBROK   # stopped: the rest did not run
+    return runs, status
 
 
 def combined_status(runs):
@@ -93,13 +106,36 @@ def verdict(status):
         status, "fail")
 
 
+class ReportError(Exception):
+    """The JSON report cannot be written there."""
+
+
+def check_report_path(path):
+    """ReportError unless a report can be written at path: checked before
+    any test runs, so that no run is wasted on a report that cannot be."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ReportError(f"Cannot write the JSON report to {path}: it is a "
+                          "directory")
+    if not os.path.isdir(folder):
+        raise ReportError(f"Cannot write the JSON report to {path}: no "
+                          f"folder {folder}")
+    if not os.access(path if os.path.exists(path) else folder, os.W_OK):
+        raise ReportError(f"Cannot write the JSON report to {path}: "
+                          "permission denied")
+
+
 def write_json_report(path, runs):
+    """Write the report; ReportError naming path when that fails."""
     uname = os.uname()
     report = {"ltpkvm_version": __version__,
               "kernel": f"{uname.release} {uname.version} {uname.machine}",
               "status": combined_status(runs),
               "tests": [dict(dataclasses.asdict(run), verdict=verdict(
                   run.status)) for run in runs]}
-    with open(path, "w") as out:
-        json.dump(report, out, indent=1)
-        out.write("\n")
+    try:
+        with open(path, "w") as out:
+            out.write(json.dumps(report, indent=1) + "\n")
+    except OSError as exc:
+        raise ReportError(f"Cannot write the JSON report to {path}: "
+                          f"{exc.strerror}") from None

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Test tags as LTP uses them (kernel commits, CVEs...), with the URLs and
 the failure hints LTP prints."""
+from ..host.results import printable_text
 
 # (tag, what a failure may mean, URL prefix), in LTP's order
 HINTS = (
@@ -28,11 +29,13 @@ def tag_url(key, value):
 
 def failure_hints(tags, hint_label="HINT: "):
     """LTP's hint blocks for a failed test with these tags, as one string
-    ("" when no tag has a hint); hint_label may carry colour."""
+    ("" when no tag has a hint); hint_label may carry colour. A value is
+    one printable line: no tag forges a line (or a Summary)."""
     text = ""
     for tag, meaning, url in HINTS:
         values = [value for key, value in tags if key == tag]
         if values:
             text += f"\n{hint_label}You _MAY_ be {meaning}:\n\n"
-            text += "".join(f"{url}{value}\n" for value in values)
+            text += "".join(f"{url}{printable_text(value)}\n"
+                            for value in values)
     return text
