@@ -34,13 +34,45 @@ def colour_enabled(stream):
         return False
 
 
+class FullWrites:
+    """A text stream over a file descriptor whose writes are never cut
+    short: Python's unbuffered stderr (PYTHONUNBUFFERED, python -u) drops
+    the rest of a write that a signal interrupts halfway, as a pipe does
+    with a line longer than PIPE_BUF."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.fd = stream.fileno()
+
+    def write(self, text):
+        self.stream.flush()   # what others wrote to it goes first
+        data = text.encode("utf-8", "replace")
+        while data:
+            data = data[os.write(self.fd, data):]
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return self.stream.isatty()
+
+
+def _full_writes(stream):
+    """stream, or FullWrites over it when it has a file descriptor."""
+    try:
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return stream
+    return FullWrites(stream)
+
+
 class Reporter:
     """Counts results and prints them as LTP does. guard() is a context
     manager that each line is printed and counted in (Interrupts.critical:
     no signal tears a line or its count)."""
 
     def __init__(self, stream=None, debug=False, guard=None):
-        self.stream = stream or sys.stderr
+        self.stream = _full_writes(stream or sys.stderr)
         self.guard = guard or contextlib.nullcontext
         self.colour = colour_enabled(self.stream)
         self.debug = debug
