@@ -4,9 +4,8 @@ the nested guest spins with GIF clear, a signal must still get the vCPU
 thread out of KVM_RUN. It drives an upstream LTP kvm_svm03.c as well."""
 import errno
 
-from ltpkvm.host.errors import tst_brk
-from ltpkvm.host.guest_abi import KVM_TEXIT, TBROK, TFAIL, TPASS
-from ltpkvm.host.instance import VcpuThread
+from ltpkvm.host import (KVM_TEXIT, TBROK, TFAIL, TPASS, VcpuThread, tst_brk,
+                         tst_res)
 
 module_params = {"kvm_amd": {"nested": 1}}
 needs_cpu_features = ["svm"]
@@ -31,14 +30,14 @@ def run(test):
     instance.interrupt_vcpu(vcpu.ident)
     ret = vcpu.join(RESPONSE_TIMEOUT)
     if vcpu.is_alive():
-        test.res(TFAIL, "vCPU thread did not respond to the signal")
+        tst_res(TFAIL, "vCPU thread did not respond to the signal")
         # Release the nested guest so that the thread can end at all
         instance.clear_guest_signal()
         vcpu.join(RESPONSE_TIMEOUT)
     elif ret == -1:
-        test.res(TPASS, "vCPU thread was interrupted by the signal")
+        tst_res(TPASS, "vCPU thread was interrupted by the signal")
     else:
-        test.res(TFAIL, "The guest ended instead of spinning in the nested "
+        tst_res(TFAIL, "The guest ended instead of spinning in the nested "
                  "guest")
     # A vCPU thread that is still stuck ends in TBROK here
     test.destroy_instance()

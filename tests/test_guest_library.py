@@ -238,6 +238,6 @@ def test_pagetable(ltpkvm, arch):
             "selftest_pagetable", "CR3 points at kvm_pagetable, whose first "
             "entry is present")], counts(passed=1))
     else:
-        assert_ltp_run(run, 32, [("instance.py", "TCONF", "This test needs "
+        assert_ltp_run(run, 32, [("runloop.py", "TCONF", "This test needs "
                                   "paging, which this KVM does not support "
                                   "outside 64-bit mode")], counts(skipped=1))

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import REPO, needs_kvm
 from ltpkvm.host import instance as host_instance
+from ltpkvm.host import lifecycle
 from ltpkvm.host.errors import AbortTest
 from ltpkvm.host.guest_abi import TBROK
 from ltpkvm.host.instance import KvmInstance
@@ -171,7 +172,7 @@ def vcpu_told_to_exit(test, patch):
 
     def create_with_immediate_exit():
         instance = create()
-        instance.vcpu.run.immediate_exit = 1
+        instance.vcpu.kvm_run.immediate_exit = 1
         return instance
     patch.setattr(test, "create_instance", create_with_immediate_exit)
 
@@ -209,7 +210,7 @@ def test_run_ends_in_tbrok_naming_the_operation_and_errno(
 
 
 def test_kvm_device_that_is_not_kvm_is_tbrok(build_dir, monkeypatch):
-    monkeypatch.setattr(host_instance, "KvmSystem",
+    monkeypatch.setattr(lifecycle, "KvmSystem",
                         functools.partial(KvmSystem, "/dev/null"))
     out = io.StringIO()
     status = run_test(TestDefinition("selftest_hello"),

@@ -152,7 +152,7 @@ def test_software_page_walk_agrees_with_kvm_translate(instance, addr):
 
 
 def test_missing_capabilities_are_named(system, monkeypatch):
-    from ltpkvm.host import instance as host
+    from ltpkvm.host import lifecycle as host
     assert host.missing_capabilities(system) == []
     monkeypatch.setattr(system, "check_extension",
                         lambda cap: 4 if cap == 10 else 0)  # 10: NR_MEMSLOTS

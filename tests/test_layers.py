@@ -43,3 +43,26 @@ def test_layer_imports_only_lower_layers(layer):
             used = imported_layers(os.path.join(folder, name),
                                    ["ltpkvm", layer, name[:-3]])
             assert used <= allowed, f"ltpkvm/{layer}/{name} imports {used}"
+
+
+def test_only_the_kvm_layer_talks_to_kvm():
+    """VM exits are typed in ltpkvm/kvm/ (KvmVcpu.run()): no module above
+    reads struct kvm_run's exit_reason or calls fcntl.ioctl itself."""
+    for folder, _, files in os.walk(os.path.join(REPO, "ltpkvm")):
+        if os.path.relpath(folder, REPO).startswith(os.path.join("ltpkvm",
+                                                                 "kvm")):
+            continue
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                tree = ast.parse(open(path).read())
+                found = {node.attr for node in ast.walk(tree)
+                         if isinstance(node, ast.Attribute)}
+                assert "exit_reason" not in found, path
+                assert "ioctl" not in found, path
+                imported = {alias.name for node in ast.walk(tree)
+                            if isinstance(node, (ast.Import, ast.ImportFrom))
+                            for alias in node.names} | {
+                    node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)}
+                assert "fcntl" not in imported, path

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import BUILD
 from ltpkvm.host import modules
-from ltpkvm.host.errors import AbortTest
+from ltpkvm.host.errors import AbortTest, reporting_to
 from ltpkvm.ltp.definitions import load_definition
 
 def log_lines(log):
@@ -60,7 +60,7 @@ class FakeTest:
     def __init__(self):
         self.results, self.calls = [], []
 
-    def res(self, ttype, message):
+    def result(self, file, lineno, ttype, message):   # the sink
         self.results.append(message)
 
     def setup(self):
@@ -79,7 +79,8 @@ def test_pagefault01_runs_on_the_shadow_mmu(fake_host, build_dir):
     assert said == ["Reloading kvm_amd with npt=0"]
     assert modules.read_bool_param("kvm_amd", "npt") is False
     test = FakeTest()
-    definition.setup(test)
+    with reporting_to(test):
+        definition.setup(test)
     assert test.results == [
         "WARNING: tdp_mmu is enabled, beware of false negatives"]
     assert test.calls == ["setup"]

@@ -77,9 +77,9 @@ save_restore = [({path!r}, "42\\n", 0)]
 
 
 def run(test):
-    from ltpkvm.host.guest_abi import TPASS
+    from ltpkvm.host import TPASS, tst_res
     with open({path!r}) as f:
-        test.res(TPASS, "During the run: " + f.read().strip())
+        tst_res(TPASS, "During the run: " + f.read().strip())
 '''
 
 

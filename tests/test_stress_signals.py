@@ -31,7 +31,7 @@ RELOADS = 'module_params = {"kvm_amd": {"npt": 0}}\n'
 ON_A_THREAD = RELOADS + '''
 import errno
 
-from ltpkvm.host.instance import VcpuThread
+from ltpkvm.host import VcpuThread
 
 
 def run(test):

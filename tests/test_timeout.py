@@ -19,7 +19,7 @@ SPIN = os.path.join(BUILD, "tests", "x86_64", "hostile_spin.bin")
 def hook_waits_forever(test):
     """A host hook that runs the spinning vCPU on a thread and waits for a
     signal that never comes."""
-    from ltpkvm.host.instance import VcpuThread
+    from ltpkvm.host import VcpuThread
     instance = test.create_instance()
     VcpuThread(instance).start()
     instance.wait_guest(-1)

@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""How the host library reports: tst_brk() ends the test with a result,
-tst_res() hands one to whatever sink the caller gave (the LTP reporter).
+"""How the host library reports, as LTP's does: tst_res() prints a result
+(to the running test's sink, the LTP reporter), tst_brk() ends the test
+with one.
 
 Host-side results carry the Python file and line that raised them, as LTP's
 C library prints __FILE__ and __LINE__.
 """
+import contextlib
 import os
 import sys
+
+_sinks = []   # the running tests' sinks, innermost last
 
 
 def caller_location(depth=1):
@@ -47,3 +51,21 @@ def host_res(sink, ttype, message):
     """tst_res() from host code: report through sink, located at the caller."""
     file, lineno = caller_location()
     sink.result(file, lineno, ttype, message)
+
+
+@contextlib.contextmanager
+def reporting_to(sink):
+    """Make sink the one tst_res() reports to, for a test's run."""
+    _sinks.append(sink)
+    try:
+        yield sink
+    finally:
+        _sinks.remove(sink)
+
+
+def tst_res(ttype, message):
+    """tst_res() for host hooks: one result of the running test, located
+    at the caller."""
+    if not _sinks:
+        raise RuntimeError("tst_res() outside a running test")
+    _sinks[-1].result(*caller_location(), ttype, message)

@@ -3,7 +3,6 @@
 reload a module with other parameters, restoring the originals at cleanup
 (as LTP's kvm_pagefault01 turns two-dimensional paging off)."""
 import os
-import subprocess
 
 from .errors import tst_brk
 from .guest_abi import TBROK, TCONF
@@ -51,6 +50,7 @@ class ModuleReloader:
         self._saved = []   # (module, {param: original value})
 
     def _run(self, *args):
+        import subprocess   # only a test that reloads a module pays for it
         try:
             proc = subprocess.run([self.modprobe, *args], capture_output=True,
                                   text=True)

@@ -12,7 +12,7 @@ import functools
 import struct
 
 from ..kvm import KvmError
-from ..kvm import constants as kc
+from ..kvm.exits import HLT
 from ..kvm.structs import kvm_segment
 from .guest_abi import (KVM_CS32_SELECTOR, KVM_CS64_SELECTOR,
                         KVM_DS_SELECTOR, KVM_GDT_SIZE, KVM_IDT_SIZE,
@@ -209,8 +209,7 @@ def probe_i386(system, paging):
                 vcpu.set_cpuid2(cpuid)
                 boot_x86(vcpu, ram.view, header, cpuid, long_mode=False,
                          paging=paging)
-                vcpu.kvm_run()
-                return (vcpu.run.exit_reason == kc.KVM_EXIT_HLT
+                return (vcpu.run() is HLT
                         and vcpu.get_regs().rip == code + 1)
     except KvmError:
         return False

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The built tests: every payload image in a folder of built tests is a
 test, described by the metadata of its C source and its NAME.py."""
-import difflib
 import functools
 import os
 import platform
@@ -38,6 +37,7 @@ def payload_dir():
 
 def unknown_test_message(name, names):
     """What to tell a user who named no test among names."""
+    import difflib   # only for this message
     hint = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
     return f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
                                        if hint else "; see 'ltpkvm list'")

@@ -11,12 +11,10 @@ dropped), so the file's own macros and conditionals count as the compiler
 would see them. A malformed initializer, or a field a runner uses with a
 value of the wrong kind, is an error naming the source line.
 """
-import ast
+import functools
 import json
-import operator
 import os
 import re
-import subprocess
 import sys
 
 # LTP's host-side TST_TEST_TCONF(): the whole test is a TCONF
@@ -87,6 +85,7 @@ def description(doc):
 def preprocess(text, path, cpp):
     """The host half as the compiler sees it: [(line, text)] of the
     preprocessor's output lines, numbered as in the source."""
+    import subprocess   # the runner imports this module for its flags only
     dropped = re.sub(r"^[ \t]*#[ \t]*include\b.*$", "", text, flags=re.M)
     source = PRELUDE + f'#line 1 "{path}"\n' + dropped
     try:
@@ -109,7 +108,9 @@ def preprocess(text, path, cpp):
     return lines
 
 
-_TOKEN = re.compile(r"""
+@functools.lru_cache(maxsize=None)
+def _token_pattern():
+    return re.compile(r"""
     (?P<string>L?"(?:[^"\\\n]|\\.)*")
   | (?P<char>'(?:[^'\\\n]|\\.)+')
   | (?P<number>(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*)
@@ -123,7 +124,7 @@ def tokens(lines):
     """[(kind, text, line)] of the preprocessed lines."""
     found = []
     for number, line in lines:
-        for match in _TOKEN.finditer(line):
+        for match in _token_pattern().finditer(line):
             kind = match.lastgroup
             if kind == "other":
                 raise SourceError(number, f"unexpected character "
@@ -168,6 +169,7 @@ class Value:
         text = re.sub(r"\b(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]+\b", r"\1",
                       self.text)
         text = re.sub(r"\b0([0-7]+)\b", r"0o\1", text)   # C octal
+        import ast
         try:
             return _evaluate(ast.parse(text.replace("/", "//"),
                                        mode="eval").body)
@@ -175,30 +177,36 @@ class Value:
             return None
 
 
-_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub,
-              ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
-              ast.Mod: operator.mod, ast.LShift: operator.lshift,
-              ast.RShift: operator.rshift, ast.BitOr: operator.or_,
-              ast.BitAnd: operator.and_, ast.BitXor: operator.xor,
-              ast.USub: operator.neg, ast.UAdd: operator.pos,
-              ast.Invert: operator.invert}
+@functools.lru_cache(maxsize=None)
+def _operators():
+    import ast
+    import operator
+    return {ast.Add: operator.add, ast.Sub: operator.sub,
+            ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
+            ast.Mod: operator.mod, ast.LShift: operator.lshift,
+            ast.RShift: operator.rshift, ast.BitOr: operator.or_,
+            ast.BitAnd: operator.and_, ast.BitXor: operator.xor,
+            ast.USub: operator.neg, ast.UAdd: operator.pos,
+            ast.Invert: operator.invert}
 
 
 def _evaluate(node):
     """An integer expression of constants and LTP's names, kept within 64
     bits so that no source can make it grow without bound."""
+    import ast
+    operators = _operators()
     if isinstance(node, ast.Constant) and type(node.value) is int:
         value = node.value
     elif isinstance(node, ast.Name) and node.id in CONSTANTS:
         value = CONSTANTS[node.id]
-    elif isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
-        value = _OPERATORS[type(node.op)](_evaluate(node.operand))
-    elif isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+    elif isinstance(node, ast.UnaryOp) and type(node.op) in operators:
+        value = operators[type(node.op)](_evaluate(node.operand))
+    elif isinstance(node, ast.BinOp) and type(node.op) in operators:
         left, right = _evaluate(node.left), _evaluate(node.right)
         if isinstance(node.op, (ast.LShift, ast.RShift)) and \
                 not 0 <= right < 64:
             raise ValueError("shift out of range")
-        value = _OPERATORS[type(node.op)](left, right)
+        value = operators[type(node.op)](left, right)
     else:
         raise ValueError("not an integer constant expression")
     if not -(1 << 63) <= value < 1 << 64:

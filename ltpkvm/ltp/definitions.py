@@ -14,7 +14,7 @@ upstream kvm_svm03.c built from another folder):
     # values differ is reloaded before setup and restored after cleanup
     module_params = {"kvm_amd": {"nested": 1}}
 
-    def setup(test): ...     # host hooks. test: ltpkvm.host.instance.KvmTest;
+    def setup(test): ...     # host hooks. test: ltpkvm.host.KvmTest;
     def run(test): ...       # call test.setup()/test.run()/test.cleanup()
     def cleanup(test): ...   # for the default behaviour
 
@@ -25,7 +25,6 @@ differently is an error (TBROK naming both), never silently overridden.
 Every value is checked: a field of the wrong type or out of range is the
 test's TBROK, naming the field.
 """
-import dataclasses
 import importlib.util
 import json
 import os
@@ -46,32 +45,46 @@ DEFAULT_TIMEOUT = 30   # seconds, LTP's default per run
 MAX_METADATA_SIZE = 1024 * 1024
 
 
-@dataclasses.dataclass
 class TestDefinition:
+    """A test's definition: its metadata fields (see DEFAULTS), its hooks,
+    where it came from. (A plain class: building a dataclass of this many
+    fields costs every run a few milliseconds of start-up.)"""
     __test__ = False   # not a pytest test class
-    name: str
-    description: str = ""
-    doc: tuple = ()               # the doc comment's lines
-    tags: tuple = ()              # ((name, value), ...)
-    needs_root: bool = False
-    needs_kconfigs: tuple = ()
-    supported_archs: tuple = ARCHES
-    min_cpus: int = 1
-    timeout: int = 0              # seconds on top of LTP's 30; -1: none
-    runtime: int = 0              # LTP's max_runtime: more seconds per run
-    save_restore: tuple = ()      # ((path, value or None, flags), ...)
-    needs_cmds: tuple = ()
-    needs_drivers: tuple = ()
-    min_kver: str = ""
-    tconf_msg: str = ""           # the whole test is a TCONF
-    needs_cpu_features: tuple = ()
-    module_params: dict = dataclasses.field(default_factory=dict)
-    setup: object = None
-    run: object = None
-    cleanup: object = None
-    source: str = None            # the C source, as the build named it
-    hooks_file: str = None        # the NAME.py, if any
-    c_fields: dict = dataclasses.field(default_factory=dict)  # all of them
+
+    DEFAULTS = {
+        "description": "",
+        "doc": (),                # the doc comment's lines
+        "tags": (),               # ((name, value), ...)
+        "needs_root": False,
+        "needs_kconfigs": (),
+        "supported_archs": ARCHES,
+        "min_cpus": 1,
+        "timeout": 0,             # seconds on top of LTP's 30; -1: none
+        "runtime": 0,             # LTP's max_runtime: more seconds per run
+        "save_restore": (),       # ((path, value or None, flags), ...)
+        "needs_cmds": (),
+        "needs_drivers": (),
+        "min_kver": "",
+        "tconf_msg": "",          # the whole test is a TCONF
+        "needs_cpu_features": (),
+        "module_params": None,    # {} by default
+        "setup": None, "run": None, "cleanup": None,
+        "source": None,           # the C source, as the build named it
+        "hooks_file": None,       # the NAME.py, if any
+        "c_fields": None,         # every field of the C source, {} if none
+    }
+
+    def __init__(self, name, **fields):
+        unknown = set(fields) - set(self.DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown fields {sorted(unknown)}")
+        self.name = name
+        self.__dict__.update(self.DEFAULTS, **fields)
+        self.module_params = self.module_params or {}
+        self.c_fields = self.c_fields or {}
+
+    def __repr__(self):
+        return f"TestDefinition({self.name!r})"
 
     def has_hooks(self):
         return any(getattr(self, hook) for hook in HOOKS)
@@ -114,16 +127,20 @@ def _string(value):
     return value
 
 
+def _list_of(value, what, item_ok):
+    """value as a tuple of tuples, each item a list or tuple that
+    item_ok(item) accepts; _Invalid(what) otherwise."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or \
+            not all(isinstance(item, (list, tuple)) and item_ok(item)
+                    for item in value):
+        raise _Invalid(what)
+    return tuple(tuple(item) for item in value)
+
+
 def _tags(value):
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise _Invalid('a list of ("name", "value") pairs')
-    pairs = []
-    for item in value:
-        if (not isinstance(item, (list, tuple)) or len(item) != 2
-                or not all(isinstance(part, str) for part in item)):
-            raise _Invalid('a list of ("name", "value") pairs')
-        pairs.append(tuple(item))
-    return tuple(pairs)
+    return _list_of(value, 'a list of ("name", "value") pairs',
+                    lambda tag: len(tag) == 2 and
+                    all(isinstance(part, str) for part in tag))
 
 
 def _archs(value):
@@ -157,21 +174,22 @@ def _module_params(value):
     return value
 
 
+def _padded(entry):
+    """(path, value, flags) of a save_restore entry, the defaults added."""
+    return tuple(entry) + (None, None, 0)[len(entry):]
+
+
+def _save_restore_entry(entry):
+    if not 1 <= len(entry) <= 3:
+        return False
+    path, value, flags = _padded(entry)
+    return (isinstance(path, str) and (value is None or isinstance(value, str))
+            and isinstance(flags, int) and not isinstance(flags, bool))
+
+
 def _save_restore(value):
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise _Invalid("a list of (path, value[, flags])")
-    entries = []
-    for item in value:
-        if (not isinstance(item, (list, tuple)) or not 1 <= len(item) <= 3
-                or not isinstance(item[0], str)
-                or (len(item) > 1 and item[1] is not None
-                    and not isinstance(item[1], str))
-                or (len(item) > 2 and (isinstance(item[2], bool)
-                                       or not isinstance(item[2], int)))):
-            raise _Invalid("a list of (path, value or None, flags)")
-        entries.append((item[0], item[1] if len(item) > 1 else None,
-                        item[2] if len(item) > 2 else 0))
-    return tuple(entries)
+    return tuple(_padded(entry) for entry in _list_of(
+        value, "a list of (path, value or None, flags)", _save_restore_entry))
 
 
 def _hook(value):

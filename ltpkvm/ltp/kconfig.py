@@ -4,10 +4,7 @@ $KCONFIG_PATH, else /proc/config.gz, else /boot/config-$(uname -r); each
 requirement is `CONFIG_X` (built in or a module), `CONFIG_X=value`, or
 alternatives joined by `|`. KCONFIG_SKIP_CHECK skips the check."""
 import errno
-import gzip
-import io
 import os
-import zlib
 
 from ..host.errors import tst_brk
 from ..host.files import read_regular_file
@@ -30,6 +27,9 @@ def config_path():
 def read_config(path):
     """{CONFIG_X: value} of a kernel config file (gzip or plain, a regular
     file of at most MAX_CONFIG_SIZE bytes, compressed or not)."""
+    import gzip   # only for tests that need kernel options
+    import io
+    import zlib
     data = read_regular_file(path, MAX_CONFIG_SIZE)
     if path.endswith(".gz"):
         try:

@@ -1,19 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Running one test the way LTP's tst_test.c runs it: requirement checks,
 setup, iterations, cleanup, then the Summary block and the exit status."""
-import dataclasses
 import math
 import os
 import re
-import shutil
 import time
-import traceback
 
 from .. import __version__
-from ..host.errors import AbortTest, NullSink, caller_location, tst_brk
+from ..host.errors import (AbortTest, NullSink, caller_location,
+                           reporting_to, tst_brk)
 from ..host.guest_abi import TBROK, TCONF, TINFO
 from ..host.health import KernelHealth
-from ..host.instance import KvmTest, install_kick_handler
+from ..host.lifecycle import KvmTest
+from ..host.runloop import install_kick_handler
 from ..host.modules import ModuleReloader, module_loaded
 from ..host.x86 import CPU_FEATURES, guest_cpu_features
 from ..kvm import KvmError, KvmSystem
@@ -125,6 +124,8 @@ def check_requirements(definition, arch, reporter):
             _kernel_version(definition.min_kver):
         raise Unmet("kver", f"The test requires kernel {definition.min_kver}"
                     " or newer")
+    if definition.needs_cmds:
+        import shutil   # which(): only for tests that need commands
     for command in definition.needs_cmds:
         name = command.split()[0] if command.split() else command
         if not shutil.which(name):
@@ -147,13 +148,12 @@ def check_cpu_features(definition):
                     f"feature(s) {', '.join(sorted(missing))}")
 
 
-@dataclasses.dataclass
 class Skip:
-    """Why a test would be skipped on this host."""
-    kind: str
-    message: str
-    # Module parameters the test reloads that may change that verdict
-    unless: str = ""
+    """Why a test would be skipped on this host: kind (as Unmet's), message,
+    and the module parameters the test reloads that may change that."""
+
+    def __init__(self, kind, message, unless=""):
+        self.kind, self.message, self.unless = kind, message, unless
 
     def __str__(self):
         return self.message + (f" (unless the test's {self.unless} changes "
@@ -192,6 +192,7 @@ def offered_cpu_features():
 
 def _report_crash(reporter, exc, debug):
     """An exception we did not expect is a bug (ours or a hook's): TBROK."""
+    import traceback   # a passing test never needs it
     frames = traceback.extract_tb(exc.__traceback__) or [None]
     where = frames[-1]
     file = os.path.basename(where.filename) if where else "ltpkvm"
@@ -287,14 +288,15 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
 
     reporter.guard = interrupts.critical
     health = KernelHealth().start()
-    _guarded(reporter, debug, armed_setup_and_run)
-    stopped_in_run = interrupts.stop_signal is not None
-    if definition.cleanup:
-        _guarded(reporter, debug, cleanup_hook)
-    # Never leak a VM: no deadline can cut this one short
-    _guarded(reporter, debug, KvmTest.cleanup, test)
-    _guarded(reporter, debug, reloader.restore)
-    _guarded(reporter, debug, sysconf.restore)
+    with reporting_to(reporter):   # the hooks' tst_res()
+        _guarded(reporter, debug, armed_setup_and_run)
+        stopped_in_run = interrupts.stop_signal is not None
+        if definition.cleanup:
+            _guarded(reporter, debug, cleanup_hook)
+        # Never leak a VM: no deadline can cut this one short
+        _guarded(reporter, debug, KvmTest.cleanup, test)
+        _guarded(reporter, debug, reloader.restore)
+        _guarded(reporter, debug, sysconf.restore)
     if interrupts.stop_signal is not None and not stopped_in_run:
         # Stopped during cleanup, which was left to finish first
         _guarded(reporter, debug, interrupts.raise_stopped)

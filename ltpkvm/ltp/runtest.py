@@ -2,7 +2,7 @@
 """The runtest file: the tests as runltp and kirk see them, one line each
 (`NAME COMMAND ARGS...`). Ours runs `ltpkvm run TEST`; it is made from the
 built catalog, never kept by hand."""
-import dataclasses
+import collections
 import shlex
 
 RUNTEST_NAME = "ltpkvm"
@@ -11,12 +11,9 @@ HEADER = ("# ltpkvm: LTP-compatible KVM tests, generated from the built "
           "(`ltpkvm install-ltp`).\n")
 
 
-@dataclasses.dataclass(frozen=True)
-class Entry:
-    name: str      # the LTP test name
-    test: str      # the ltpkvm test it runs
-    arch: str      # None: the host's
-    args: tuple    # the command's arguments after `ltpkvm`
+# name: the LTP test name; test: the ltpkvm test it runs; arch: None for
+# the host's; args: the command's arguments after `ltpkvm`
+Entry = collections.namedtuple("Entry", "name test arch args")
 
 
 def catalog_entries(catalog):

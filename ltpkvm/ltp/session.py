@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Running tests one after the other, each reporting exactly as LTP does,
 and what a run of several leaves behind: a table and a JSON report."""
-import dataclasses
 import json
 import os
 import time
@@ -17,16 +16,21 @@ from .runner import run_test
 COUNT_NAMES = ("passed", "failed", "broken", "skipped", "warnings")
 
 
-@dataclasses.dataclass
 class TestRun:
+    """What one test's run left: its status, counts, duration and the
+    results kept (omitted_results: beyond the first and last ones kept)."""
     __test__ = False   # not a pytest test class
-    name: str
-    arch: str
-    status: int
-    counts: dict
-    duration: float
-    results: list
-    omitted_results: int = 0   # beyond the first and last ones kept
+    FIELDS = ("name", "arch", "status", "counts", "duration", "results",
+              "omitted_results")
+
+    def __init__(self, name, arch, status, counts, duration, results,
+                 omitted_results=0):
+        self.name, self.arch, self.status = name, arch, status
+        self.counts, self.duration, self.results = counts, duration, results
+        self.omitted_results = omitted_results
+
+    def as_dict(self):
+        return {field: getattr(self, field) for field in self.FIELDS}
 
 
 def run_one(catalog, name, arch, iterations=1, duration=0, debug=False,
@@ -131,7 +135,7 @@ def write_json_report(path, runs):
     report = {"ltpkvm_version": __version__,
               "kernel": f"{uname.release} {uname.version} {uname.machine}",
               "status": combined_status(runs),
-              "tests": [dict(dataclasses.asdict(run), verdict=verdict(
+              "tests": [dict(run.as_dict(), verdict=verdict(
                   run.status)) for run in runs]}
     try:
         with open(path, "w") as out:

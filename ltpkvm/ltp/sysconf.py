@@ -30,19 +30,25 @@ class SysConf:
             return
         tst_brk(TBROK, message)
 
+    def _usable(self, path, flags):
+        """Whether path can be saved: TCONF or TBROK when it is missing or
+        read-only, unless the flags say to skip it (then False)."""
+        for ok, skip, tbrok, problem in (
+                (os.path.exists(path), SKIP_MISSING, TBROK_MISSING,
+                 "Path not found"),
+                (os.access(path, os.W_OK), SKIP_RO, TBROK_RO,
+                 "Path is not writable")):
+            if not ok:
+                if flags & skip:
+                    self.report(TINFO, f"{problem}: {path}")
+                    return False
+                tst_brk(TBROK if flags & tbrok else TCONF,
+                        f"{problem}: {path}")
+        return True
+
     def save(self, path, value, flags):
-        if not os.path.exists(path):
-            if flags & SKIP_MISSING:
-                self.report(TINFO, f"Path not found: {path}")
-                return
-            tst_brk(TBROK if flags & TBROK_MISSING else TCONF,
-                    f"Path not found: {path}")
-        if not os.access(path, os.W_OK):
-            if flags & SKIP_RO:
-                self.report(TINFO, f"Path is not writable: {path}")
-                return
-            tst_brk(TBROK if flags & TBROK_RO else TCONF,
-                    f"Path is not writable: {path}")
+        if not self._usable(path, flags):
+            return
         try:
             with open(path) as f:
                 line = f.readline(4096)
@@ -55,15 +61,10 @@ class SysConf:
             return
         self.saved.append((path, line))
         if value is not None:
-            self._write(path, value, flags)
-
-    def _write(self, path, value, flags):
-        try:
-            with open(path, "w") as f:
-                f.write(value)
-        except OSError as exc:
-            self._problem(flags, f"Failed to write into '{path}': "
-                          f"{exc.strerror}")
+            problem = _write(path, value)
+            if problem:
+                self._problem(flags, f"Failed to write into '{path}': "
+                              f"{problem}")
 
     def apply(self, entries):
         for path, value, flags in entries:
@@ -74,9 +75,16 @@ class SysConf:
         there, which would leave the others unrestored)."""
         while self.saved:
             path, line = self.saved.pop()
-            try:
-                with open(path, "w") as f:
-                    f.write(line)
-            except OSError as exc:
-                self.report(TWARN, f"Failed to restore '{path}': "
-                            f"{exc.strerror}")
+            problem = _write(path, line)
+            if problem:
+                self.report(TWARN, f"Failed to restore '{path}': {problem}")
+
+
+def _write(path, text):
+    """Write text to path; why it failed, or None."""
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+    except OSError as exc:
+        return exc.strerror
+    return None

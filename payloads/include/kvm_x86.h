@@ -252,6 +252,43 @@ void tst_set_interrupt_callback(unsigned int vector,
 	tst_interrupt_callback func, void *userdata);
 uintptr_t kvm_get_interrupt_ip(const struct kvm_interrupt_frame *ifrm);
 
+/*
+ * ltpkvm: what setting up a nested guest (SVM or VMX) copies from the CPU
+ * it runs on.
+ */
+#define RFLAGS_RESERVED (1 << 1)	/* always set; IF left clear */
+#define DR6_INIT 0xffff0ff0
+#define DR7_INIT 0x400
+
+/* The operand of SGDT/SIDT and LGDT/LIDT */
+struct kvm_dtable_register {
+	uint16_t limit;
+	uintptr_t base;
+} __attribute__((__packed__));
+
+struct kvm_cpu_state {
+	struct kvm_cregs cregs;
+	struct kvm_sregs sregs;
+	struct kvm_dtable_register gdtr, idtr;
+	uint16_t ldtr;
+};
+
+void kvm_read_cpu_state(struct kvm_cpu_state *buf);
+
+/*
+ * kvm_gdt[gdt_id] as the hidden part of a segment register: base, limit in
+ * bytes, and the descriptor's access byte (attrib bits 0-7) and flags
+ * nibble (bits 8-11). TBROK when gdt_id is out of range.
+ */
+struct kvm_segment_state {
+	uint16_t selector;
+	unsigned int attrib;
+	uint32_t limit;
+	uint64_t base;
+};
+
+void kvm_gdt_segment(unsigned int gdt_id, struct kvm_segment_state *buf);
+
 /* The exception entry stubs (kvm_idt[] points at them); not for payloads */
 void kvm_handle_bad_exception(void);
 void kvm_handle_zerodiv(void);

@@ -45,113 +45,35 @@
  * intercept vectors taken as one bit array (vector N at byte 4 * N). An id
  * equals the exit code of the event it intercepts.
  */
-#define SVM_INTERCEPT_CR_READ(cr) (cr)
-#define SVM_INTERCEPT_CR_WRITE(cr) (0x10 + (cr))
-#define SVM_INTERCEPT_DR_READ(dr) (0x20 + (dr))
-#define SVM_INTERCEPT_DR_WRITE(dr) (0x30 + (dr))
 #define SVM_INTERCEPT_EXCEPTION(vector) (0x40 + (vector))
-#define SVM_INTERCEPT_INTR 0x60
-#define SVM_INTERCEPT_NMI 0x61
-#define SVM_INTERCEPT_SMI 0x62
-#define SVM_INTERCEPT_INIT 0x63
-#define SVM_INTERCEPT_VINTR 0x64
-#define SVM_INTERCEPT_CR0_SEL_WRITE 0x65
-#define SVM_INTERCEPT_IDTR_READ 0x66
-#define SVM_INTERCEPT_GDTR_READ 0x67
-#define SVM_INTERCEPT_LDTR_READ 0x68
-#define SVM_INTERCEPT_TR_READ 0x69
-#define SVM_INTERCEPT_IDTR_WRITE 0x6a
-#define SVM_INTERCEPT_GDTR_WRITE 0x6b
-#define SVM_INTERCEPT_LDTR_WRITE 0x6c
-#define SVM_INTERCEPT_TR_WRITE 0x6d
-#define SVM_INTERCEPT_RDTSC 0x6e
-#define SVM_INTERCEPT_RDPMC 0x6f
-#define SVM_INTERCEPT_PUSHF 0x70
-#define SVM_INTERCEPT_POPF 0x71
-#define SVM_INTERCEPT_CPUID 0x72
-#define SVM_INTERCEPT_RSM 0x73
-#define SVM_INTERCEPT_IRET 0x74
-#define SVM_INTERCEPT_SWINT 0x75
-#define SVM_INTERCEPT_INVD 0x76
-#define SVM_INTERCEPT_PAUSE 0x77
 #define SVM_INTERCEPT_HLT 0x78
-#define SVM_INTERCEPT_INVLPG 0x79
-#define SVM_INTERCEPT_INVLPGA 0x7a
-#define SVM_INTERCEPT_IOIO_PROT 0x7b
-#define SVM_INTERCEPT_MSR_PROT 0x7c
-#define SVM_INTERCEPT_TASK_SWITCH 0x7d
-#define SVM_INTERCEPT_FERR_FREEZE 0x7e
-#define SVM_INTERCEPT_SHUTDOWN 0x7f
 #define SVM_INTERCEPT_VMRUN 0x80
-#define SVM_INTERCEPT_VMMCALL 0x81
 #define SVM_INTERCEPT_VMLOAD 0x82
 #define SVM_INTERCEPT_VMSAVE 0x83
 #define SVM_INTERCEPT_STGI 0x84
 #define SVM_INTERCEPT_CLGI 0x85
-#define SVM_INTERCEPT_SKINIT 0x86
-#define SVM_INTERCEPT_RDTSCP 0x87
-#define SVM_INTERCEPT_ICEBP 0x88
-#define SVM_INTERCEPT_WBINVD 0x89
-#define SVM_INTERCEPT_MONITOR 0x8a
-#define SVM_INTERCEPT_MWAIT 0x8b
-#define SVM_INTERCEPT_MWAIT_COND 0x8c
-#define SVM_INTERCEPT_XSETBV 0x8d
-#define SVM_INTERCEPT_RDPRU 0x8e
-#define SVM_INTERCEPT_EFER_WRITE_TRAP 0x8f
-#define SVM_INTERCEPT_CR_WRITE_TRAP(cr) (0x90 + (cr))
 /* Ids below this fit in kvm_vmcb.intercepts[] */
 #define SVM_INTERCEPT_MAX 0x95
 
 /* #VMEXIT codes (struct kvm_vmcb.exitcode) */
-#define SVM_EXIT_CR_READ(cr) (cr)
-#define SVM_EXIT_CR_WRITE(cr) (0x10 + (cr))
-#define SVM_EXIT_DR_READ(dr) (0x20 + (dr))
-#define SVM_EXIT_DR_WRITE(dr) (0x30 + (dr))
-#define SVM_EXIT_EXCEPTION(vector) (0x40 + (vector))
-#define SVM_EXIT_INTR 0x60
-#define SVM_EXIT_NMI 0x61
-#define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_HLT 0x78
-#define SVM_EXIT_IOIO 0x7b
-#define SVM_EXIT_MSR 0x7c
-#define SVM_EXIT_SHUTDOWN 0x7f
 #define SVM_EXIT_VMRUN 0x80
 #define SVM_EXIT_VMMCALL 0x81
 #define SVM_EXIT_VMLOAD 0x82
 #define SVM_EXIT_VMSAVE 0x83
 #define SVM_EXIT_STGI 0x84
 #define SVM_EXIT_CLGI 0x85
-#define SVM_EXIT_NPF 0x400
-#define SVM_EXIT_AVIC_INCOMPLETE_IPI 0x401
 #define SVM_EXIT_AVIC_NOACCEL 0x402
-#define SVM_EXIT_VMGEXIT 0x403
 #define SVM_EXIT_INVALID ((uint64_t)-1)	/* VMRUN refused the VMCB */
 
 /* struct kvm_vmcb.virt_intr_ctl: bits 31:24 of the VMCB int_ctl field */
-#define SVM_INTR_V_INTR_MASKING (1 << 0)
-#define SVM_INTR_VGIF (1 << 1)
-#define SVM_INTR_V_NMI (1 << 2)
-#define SVM_INTR_X2AVIC (1 << 6)
 #define SVM_INTR_AVIC (1 << 7)
 
-/* struct kvm_vmcb.int_ctl, the same field as a whole */
-#define SVM_INT_CTL_V_IRQ (1 << 8)
-#define SVM_INT_CTL_V_GIF (1 << 9)	/* virtual GIF value */
-#define SVM_INT_CTL_V_INTR_MASKING (1 << 24)
-#define SVM_INT_CTL_V_GIF_ENABLE (1 << 25)
-#define SVM_INT_CTL_AVIC_ENABLE (1U << 31)
-
-/* struct kvm_vmcb.enable_nested_paging */
-#define SVM_NESTED_CTL_NP_ENABLE (1 << 0)
-
 /* struct kvm_vmcb.virt_ext */
-#define SVM_VIRT_EXT_LBR (1 << 0)
 #define SVM_VIRT_EXT_VMSAVE_VMLOAD (1 << 1)
 
 /* AVIC: APIC register offsets (the nested guest's APIC page) and
  * SVM_EXIT_AVIC_NOACCEL exit information */
-#define AVIC_REG_TPR 0x80
-#define AVIC_REG_EOI 0xb0
 #define AVIC_REG_ESR 0x280
 #define AVIC_NOACCEL_OFFSET_MASK 0xff0	/* exitinfo1: register offset */
 #define AVIC_NOACCEL_WRITE (1ULL << 32)	/* exitinfo1: write access */
@@ -190,7 +112,7 @@ struct kvm_vmcb {
 	};
 	uint32_t tlb_control;
 	union {
-		uint32_t int_ctl;	/* SVM_INT_CTL_* */
+		uint32_t int_ctl;
 		struct {
 			uint8_t virtual_tpr;
 			uint8_t virtual_irq;

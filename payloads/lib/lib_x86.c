@@ -282,6 +282,31 @@ void kvm_read_sregs(struct kvm_sregs *buf)
 	__asm__ volatile("mov %%fs, %0" : "=r" (buf->fs));
 	__asm__ volatile("mov %%gs, %0" : "=r" (buf->gs));
 	__asm__ volatile("mov %%ss, %0" : "=r" (buf->ss));
+	__asm__ volatile("str %0" : "=r" (buf->tr));
+}
+
+void kvm_read_cpu_state(struct kvm_cpu_state *buf)
+{
+	kvm_read_cregs(&buf->cregs);
+	kvm_read_sregs(&buf->sregs);
+	__asm__ volatile("sgdt %0" : "=m" (buf->gdtr));
+	__asm__ volatile("sidt %0" : "=m" (buf->idtr));
+	__asm__ volatile("sldt %0" : "=r" (buf->ldtr));
+}
+
+void kvm_gdt_segment(unsigned int gdt_id, struct kvm_segment_state *buf)
+{
+	unsigned int flags;
+
+	if (gdt_id >= KVM_GDT_SIZE)
+		tst_brk(TBROK, "GDT descriptor %u out of range", gdt_id);
+
+	kvm_parse_segment_descriptor(kvm_gdt + gdt_id, &buf->base, &buf->limit,
+		&flags);
+	buf->selector = gdt_id << 3;
+	buf->attrib = flags & 0xfff;
+	if (flags & SEGFLAG_PAGE_LIMIT)
+		buf->limit = (buf->limit << 12) | 0xfff;
 }
 
 uint64_t kvm_rdmsr(unsigned int msr)

@@ -8,9 +8,6 @@
 
 #define SVM_GUEST_STACK_SIZE 8192
 #define PAT_POWERON_VALUE 0x0007040600070406ULL
-#define DR6_INIT 0xffff0ff0
-#define DR7_INIT 0x400
-#define RFLAGS_RESERVED 0x2	/* bit 1 is always set, IF is left clear */
 
 /* Offsets the assembly below uses */
 #ifdef __x86_64__
@@ -262,20 +259,13 @@ void kvm_init_svm(void)
 void kvm_vmcb_copy_gdt_descriptor(struct kvm_vmcb_descriptor *dst,
 	unsigned int gdt_id)
 {
-	uint64_t baseaddr;
-	uint32_t limit;
-	unsigned int flags;
+	struct kvm_segment_state seg;
 
-	if (gdt_id >= KVM_GDT_SIZE)
-		tst_brk(TBROK, "GDT descriptor %u out of range", gdt_id);
-
-	kvm_parse_segment_descriptor(kvm_gdt + gdt_id, &baseaddr, &limit,
-		&flags);
-	dst->selector = gdt_id << 3;
-	/* The descriptor's access byte and flags nibble, as in the GDT */
-	dst->attrib = flags & 0xfff;
-	dst->limit = flags & SEGFLAG_PAGE_LIMIT ? (limit << 12) | 0xfff : limit;
-	dst->base = baseaddr;
+	kvm_gdt_segment(gdt_id, &seg);
+	dst->selector = seg.selector;
+	dst->attrib = seg.attrib;	/* the VMCB takes the GDT's bits as such */
+	dst->limit = seg.limit;
+	dst->base = seg.base;
 }
 
 void kvm_vmcb_set_intercept(struct kvm_vmcb *vmcb, unsigned int id,
@@ -290,13 +280,8 @@ void kvm_vmcb_set_intercept(struct kvm_vmcb *vmcb, unsigned int id,
 		vmcb->intercepts[id / 8] &= ~(1 << (id % 8));
 }
 
-struct descriptor_table_reg {
-	uint16_t limit;
-	uintptr_t base;
-} __attribute__((__packed__));
-
 static void copy_table_register(struct kvm_vmcb_descriptor *dst,
-	const struct descriptor_table_reg *src)
+	const struct kvm_dtable_register *src)
 {
 	dst->limit = src->limit;
 	dst->base = src->base;
@@ -305,18 +290,13 @@ static void copy_table_register(struct kvm_vmcb_descriptor *dst,
 void kvm_init_guest_vmcb(struct kvm_vmcb *vmcb, uint32_t asid, uint16_t ss,
 	void *rsp, int (*guest_main)(void))
 {
-	struct kvm_cregs cregs;
-	struct kvm_sregs sregs;
-	struct descriptor_table_reg gdtr, idtr;
+	struct kvm_cpu_state cpu;
 	unsigned int i;
 
 	if (!kvm_get_svm_state())
 		tst_brk(TBROK, "Call kvm_init_svm() before creating nested guests");
 
-	kvm_read_cregs(&cregs);
-	kvm_read_sregs(&sregs);
-	__asm__ volatile("sgdt %0" : "=m" (gdtr));
-	__asm__ volatile("sidt %0" : "=m" (idtr));
+	kvm_read_cpu_state(&cpu);
 
 	memzero(vmcb, sizeof(*vmcb));
 
@@ -334,18 +314,18 @@ void kvm_init_guest_vmcb(struct kvm_vmcb *vmcb, uint32_t asid, uint16_t ss,
 
 	vmcb->guest_asid = asid;
 
-	kvm_vmcb_copy_gdt_descriptor(&vmcb->es, sregs.es >> 3);
-	kvm_vmcb_copy_gdt_descriptor(&vmcb->cs, sregs.cs >> 3);
-	kvm_vmcb_copy_gdt_descriptor(&vmcb->ss, ss ? ss : sregs.ss >> 3);
-	kvm_vmcb_copy_gdt_descriptor(&vmcb->ds, sregs.ds >> 3);
-	copy_table_register(&vmcb->gdtr, &gdtr);
-	copy_table_register(&vmcb->idtr, &idtr);
+	kvm_vmcb_copy_gdt_descriptor(&vmcb->es, cpu.sregs.es >> 3);
+	kvm_vmcb_copy_gdt_descriptor(&vmcb->cs, cpu.sregs.cs >> 3);
+	kvm_vmcb_copy_gdt_descriptor(&vmcb->ss, ss ? ss : cpu.sregs.ss >> 3);
+	kvm_vmcb_copy_gdt_descriptor(&vmcb->ds, cpu.sregs.ds >> 3);
+	copy_table_register(&vmcb->gdtr, &cpu.gdtr);
+	copy_table_register(&vmcb->idtr, &cpu.idtr);
 
 	/* EFER.SVME is set: VMRUN requires it in the guest's EFER too */
 	vmcb->efer = kvm_rdmsr(MSR_EFER);
-	vmcb->cr0 = cregs.cr0;
-	vmcb->cr3 = cregs.cr3;
-	vmcb->cr4 = cregs.cr4;
+	vmcb->cr0 = cpu.cregs.cr0;
+	vmcb->cr3 = cpu.cregs.cr3;
+	vmcb->cr4 = cpu.cregs.cr4;
 	vmcb->dr6 = DR6_INIT;
 	vmcb->dr7 = DR7_INIT;
 	vmcb->g_pat = PAT_POWERON_VALUE;

@@ -7,16 +7,9 @@
 #include "regs64_asm.h"
 
 #define VMX_GUEST_STACK_SIZE 8192
-#define DR7_INIT 0x400
-#define RFLAGS_RESERVED 0x2	/* bit 1 is always set, IF is left clear */
 
 /* Offsets the assembly below uses */
 #define VMX_VCPU_REGS 8
-
-struct descriptor_table_reg {
-	uint16_t limit;
-	uintptr_t base;
-} __attribute__((__packed__));
 
 static const char *const vmx_errors[] = {
 	[1] = "VMCALL executed in VMX root operation",
@@ -140,21 +133,21 @@ int kvm_is_vmx_supported(void)
 
 uint64_t kvm_vmx_read_vmctl_mask(unsigned int ctl_id)
 {
-	static const unsigned int legacy_msrs[VMX_CTLMASK_MAX] = {
-		[VMX_CTLMASK_PINX] = MSR_IA32_VMX_PINX_MASK,
-		[VMX_CTLMASK_EXECCTL] = MSR_IA32_VMX_EXECCTL_MASK,
-		[VMX_CTLMASK_EXECCTL2] = MSR_IA32_VMX_EXECCTL2_MASK,
-		[VMX_CTLMASK_EXECCTL3] = MSR_IA32_VMX_EXECCTL3_MASK,
-		[VMX_CTLMASK_EXITCTL] = MSR_IA32_VMX_EXITCTL_MASK,
-		[VMX_CTLMASK_ENTRYCTL] = MSR_IA32_VMX_ENTRYCTL_MASK,
-	};
-	static const unsigned int true_msrs[VMX_CTLMASK_MAX] = {
-		[VMX_CTLMASK_PINX] = MSR_IA32_VMX_PINX_MASK2,
-		[VMX_CTLMASK_EXECCTL] = MSR_IA32_VMX_EXECCTL_MASK2,
-		[VMX_CTLMASK_EXECCTL2] = MSR_IA32_VMX_EXECCTL2_MASK,
-		[VMX_CTLMASK_EXECCTL3] = MSR_IA32_VMX_EXECCTL3_MASK,
-		[VMX_CTLMASK_EXITCTL] = MSR_IA32_VMX_EXITCTL_MASK2,
-		[VMX_CTLMASK_ENTRYCTL] = MSR_IA32_VMX_ENTRYCTL_MASK2,
+	/* The capability MSR of each control: the legacy one, and the "true"
+	 * one that IA32_VMX_BASIC bit 55 says the CPU has */
+	static const unsigned int msrs[VMX_CTLMASK_MAX][2] = {
+		[VMX_CTLMASK_PINX] = {MSR_IA32_VMX_PINX_MASK,
+			MSR_IA32_VMX_PINX_MASK2},
+		[VMX_CTLMASK_EXECCTL] = {MSR_IA32_VMX_EXECCTL_MASK,
+			MSR_IA32_VMX_EXECCTL_MASK2},
+		[VMX_CTLMASK_EXECCTL2] = {MSR_IA32_VMX_EXECCTL2_MASK,
+			MSR_IA32_VMX_EXECCTL2_MASK},
+		[VMX_CTLMASK_EXECCTL3] = {MSR_IA32_VMX_EXECCTL3_MASK,
+			MSR_IA32_VMX_EXECCTL3_MASK},
+		[VMX_CTLMASK_EXITCTL] = {MSR_IA32_VMX_EXITCTL_MASK,
+			MSR_IA32_VMX_EXITCTL_MASK2},
+		[VMX_CTLMASK_ENTRYCTL] = {MSR_IA32_VMX_ENTRYCTL_MASK,
+			MSR_IA32_VMX_ENTRYCTL_MASK2},
 	};
 	uint64_t primary;
 
@@ -171,10 +164,8 @@ uint64_t kvm_vmx_read_vmctl_mask(unsigned int ctl_id)
 			return 0;
 	}
 
-	if (kvm_rdmsr(MSR_IA32_VMX_BASIC) & IA32_VMXBASIC_USELESS_CTL_MASKS)
-		return kvm_rdmsr(true_msrs[ctl_id]);
-
-	return kvm_rdmsr(legacy_msrs[ctl_id]);
+	return kvm_rdmsr(msrs[ctl_id][!!(kvm_rdmsr(MSR_IA32_VMX_BASIC) &
+		IA32_VMXBASIC_USELESS_CTL_MASKS)]);
 }
 
 /* value with the bits the CPU requires set and those it lacks cleared;
@@ -347,7 +338,7 @@ void kvm_vmx_vmwrite(unsigned long var_id, uint64_t value)
 /* VM exits set the GDTR and IDTR limits to 0xffff: put ours back */
 static int vmx_enter(struct kvm_vmx_vcpu *cpu, int resume)
 {
-	struct descriptor_table_reg gdtr, idtr;
+	struct kvm_dtable_register gdtr, idtr;
 	int ret;
 
 	__asm__ volatile("sgdt %0" : "=m" (gdtr));
@@ -391,23 +382,13 @@ void kvm_vmcs_copy_gdt_descriptor(unsigned int gdt_id,
 	unsigned long vmcs_selector, unsigned long vmcs_flags,
 	unsigned long vmcs_limit, unsigned long vmcs_baseaddr)
 {
-	uint64_t baseaddr;
-	uint32_t limit;
-	unsigned int flags;
+	struct kvm_segment_state seg;
 
-	if (gdt_id >= KVM_GDT_SIZE)
-		tst_brk(TBROK, "GDT descriptor %u out of range", gdt_id);
-
-	kvm_parse_segment_descriptor(kvm_gdt + gdt_id, &baseaddr, &limit,
-		&flags);
-
-	if (flags & SEGFLAG_PAGE_LIMIT)
-		limit = (limit << 12) | 0xfff;
-
-	kvm_vmx_vmwrite(vmcs_selector, gdt_id << 3);
-	kvm_vmx_vmwrite(vmcs_flags, vmx_access_rights(flags));
-	kvm_vmx_vmwrite(vmcs_limit, limit);
-	kvm_vmx_vmwrite(vmcs_baseaddr, baseaddr);
+	kvm_gdt_segment(gdt_id, &seg);
+	kvm_vmx_vmwrite(vmcs_selector, seg.selector);
+	kvm_vmx_vmwrite(vmcs_flags, vmx_access_rights(seg.attrib));
+	kvm_vmx_vmwrite(vmcs_limit, seg.limit);
+	kvm_vmx_vmwrite(vmcs_baseaddr, seg.base);
 }
 
 /* Guest segment register fields, by the distance between segments */
@@ -430,18 +411,10 @@ static const uint16_t zeroed_fields[] = {
 void kvm_init_vmx_vcpu(struct kvm_vmx_vcpu *cpu, uint16_t ss, void *rsp,
 	int (*guest_main)(void))
 {
-	struct kvm_cregs cregs;
-	struct kvm_sregs sregs;
-	struct descriptor_table_reg gdtr, idtr;
+	struct kvm_cpu_state state;
 	unsigned int i;
-	uint16_t tr, ldtr;
 
-	kvm_read_cregs(&cregs);
-	kvm_read_sregs(&sregs);
-	__asm__ volatile("sgdt %0" : "=m" (gdtr));
-	__asm__ volatile("sidt %0" : "=m" (idtr));
-	__asm__ volatile("str %0" : "=r" (tr));
-	__asm__ volatile("sldt %0" : "=r" (ldtr));
+	kvm_read_cpu_state(&state);
 
 	kvm_vmx_vmclear(cpu->vmcs);
 	kvm_vmx_vmptrld(cpu->vmcs);
@@ -465,24 +438,24 @@ void kvm_init_vmx_vcpu(struct kvm_vmx_vcpu *cpu, uint16_t ss, void *rsp,
 	kvm_vmx_vmwrite(VMX_VMCS_EXCEPTION_BITMAP, 0xffffffff);
 	kvm_vmx_vmwrite(VMX_VMCS_LINK_POINTER, VMX_INVALID_VMCS);
 
-	GUEST_SEGMENT(SEG_ES, sregs.es >> 3);
-	GUEST_SEGMENT(SEG_CS, sregs.cs >> 3);
-	GUEST_SEGMENT(SEG_SS, ss ? ss : sregs.ss >> 3);
-	GUEST_SEGMENT(SEG_DS, sregs.ds >> 3);
-	GUEST_SEGMENT(SEG_FS, sregs.fs >> 3);
-	GUEST_SEGMENT(SEG_GS, sregs.gs >> 3);
-	GUEST_SEGMENT(SEG_LDTR, ldtr >> 3);
-	GUEST_SEGMENT(SEG_TR, tr >> 3);
+	GUEST_SEGMENT(SEG_ES, state.sregs.es >> 3);
+	GUEST_SEGMENT(SEG_CS, state.sregs.cs >> 3);
+	GUEST_SEGMENT(SEG_SS, ss ? ss : state.sregs.ss >> 3);
+	GUEST_SEGMENT(SEG_DS, state.sregs.ds >> 3);
+	GUEST_SEGMENT(SEG_FS, state.sregs.fs >> 3);
+	GUEST_SEGMENT(SEG_GS, state.sregs.gs >> 3);
+	GUEST_SEGMENT(SEG_LDTR, state.ldtr >> 3);
+	GUEST_SEGMENT(SEG_TR, state.sregs.tr >> 3);
 	kvm_vmx_vmwrite(VMX_VMCS_GUEST_FS_BASE, kvm_rdmsr(MSR_FS_BASE));
 	kvm_vmx_vmwrite(VMX_VMCS_GUEST_GS_BASE, kvm_rdmsr(MSR_GS_BASE));
-	kvm_vmx_vmwrite(VMX_VMCS_GUEST_GDTR_BASE, gdtr.base);
-	kvm_vmx_vmwrite(VMX_VMCS_GUEST_GDTR_LIMIT, gdtr.limit);
-	kvm_vmx_vmwrite(VMX_VMCS_GUEST_IDTR_BASE, idtr.base);
-	kvm_vmx_vmwrite(VMX_VMCS_GUEST_IDTR_LIMIT, idtr.limit);
+	kvm_vmx_vmwrite(VMX_VMCS_GUEST_GDTR_BASE, state.gdtr.base);
+	kvm_vmx_vmwrite(VMX_VMCS_GUEST_GDTR_LIMIT, state.gdtr.limit);
+	kvm_vmx_vmwrite(VMX_VMCS_GUEST_IDTR_BASE, state.idtr.base);
+	kvm_vmx_vmwrite(VMX_VMCS_GUEST_IDTR_LIMIT, state.idtr.limit);
 
-	kvm_vmx_vmwrite(VMX_VMCS_GUEST_CR0, cregs.cr0);
-	kvm_vmx_vmwrite(VMX_VMCS_GUEST_CR3, cregs.cr3);
-	kvm_vmx_vmwrite(VMX_VMCS_GUEST_CR4, cregs.cr4);
+	kvm_vmx_vmwrite(VMX_VMCS_GUEST_CR0, state.cregs.cr0);
+	kvm_vmx_vmwrite(VMX_VMCS_GUEST_CR3, state.cregs.cr3);
+	kvm_vmx_vmwrite(VMX_VMCS_GUEST_CR4, state.cregs.cr4);
 	kvm_vmx_vmwrite(VMX_VMCS_GUEST_DR7, DR7_INIT);
 	kvm_vmx_vmwrite(VMX_VMCS_GUEST_SYSENTER_CS,
 		kvm_rdmsr(MSR_SYSENTER_CS));
@@ -519,38 +492,30 @@ struct kvm_vmx_vcpu *kvm_create_vmx_vcpu(int (*guest_main)(void),
 
 void kvm_vmx_activate_vcpu(struct kvm_vmx_vcpu *cpu)
 {
-	struct kvm_cregs cregs;
-	struct kvm_sregs sregs;
-	struct descriptor_table_reg gdtr, idtr;
-	uint64_t tr_base;
-	uint16_t tr;
+	struct kvm_cpu_state state;
+	struct kvm_segment_state tr;
 
 	if (kvm_vmx_vmptrst() != (uintptr_t)cpu->vmcs)
 		kvm_vmx_vmptrld(cpu->vmcs);
 
-	kvm_read_cregs(&cregs);
-	kvm_read_sregs(&sregs);
-	__asm__ volatile("sgdt %0" : "=m" (gdtr));
-	__asm__ volatile("sidt %0" : "=m" (idtr));
-	__asm__ volatile("str %0" : "=r" (tr));
-	kvm_parse_segment_descriptor(kvm_gdt + (tr >> 3), &tr_base, NULL,
-		NULL);
+	kvm_read_cpu_state(&state);
+	kvm_gdt_segment(state.sregs.tr >> 3, &tr);
 
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_CR0, cregs.cr0);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_CR3, cregs.cr3);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_CR4, cregs.cr4);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_ES, sregs.es);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_CS, sregs.cs);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_SS, sregs.ss);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_DS, sregs.ds);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_FS, sregs.fs);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_GS, sregs.gs);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_TR, tr);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_CR0, state.cregs.cr0);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_CR3, state.cregs.cr3);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_CR4, state.cregs.cr4);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_ES, state.sregs.es);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_CS, state.sregs.cs);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_SS, state.sregs.ss);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_DS, state.sregs.ds);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_FS, state.sregs.fs);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_GS, state.sregs.gs);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_TR, state.sregs.tr);
 	kvm_vmx_vmwrite(VMX_VMCS_HOST_FS_BASE, kvm_rdmsr(MSR_FS_BASE));
 	kvm_vmx_vmwrite(VMX_VMCS_HOST_GS_BASE, kvm_rdmsr(MSR_GS_BASE));
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_TR_BASE, tr_base);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_GDTR_BASE, gdtr.base);
-	kvm_vmx_vmwrite(VMX_VMCS_HOST_IDTR_BASE, idtr.base);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_TR_BASE, tr.base);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_GDTR_BASE, state.gdtr.base);
+	kvm_vmx_vmwrite(VMX_VMCS_HOST_IDTR_BASE, state.idtr.base);
 	kvm_vmx_vmwrite(VMX_VMCS_HOST_SYSENTER_CS, kvm_rdmsr(MSR_SYSENTER_CS));
 	kvm_vmx_vmwrite(VMX_VMCS_HOST_SYSENTER_ESP,
 		kvm_rdmsr(MSR_SYSENTER_ESP));

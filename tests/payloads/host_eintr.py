@@ -3,8 +3,7 @@
 return EINTR, which run_instance(EINTR) takes as expected."""
 import errno
 
-from ltpkvm.host.guest_abi import TFAIL, TPASS
-from ltpkvm.host.instance import VcpuThread
+from ltpkvm.host import TFAIL, TPASS, VcpuThread, tst_res
 
 description = "A host signal interrupts a spinning vCPU (EINTR)"
 
@@ -14,14 +13,14 @@ def run(test):
     vcpu = VcpuThread(instance, exp_errno=errno.EINTR)
     vcpu.start()
     if instance.wait_guest(5000) != 0:
-        test.res(TFAIL, "The guest did not signal within 5 s")
+        tst_res(TFAIL, "The guest did not signal within 5 s")
         return
     instance.interrupt_vcpu(vcpu.ident)
     ret = vcpu.join(5)
     if vcpu.is_alive():
-        test.res(TFAIL, "The vCPU thread is still running 5 s after the signal")
+        tst_res(TFAIL, "The vCPU thread is still running 5 s after the signal")
     elif ret == -1:
-        test.res(TPASS, "KVM_RUN returned EINTR to the interrupted vCPU thread")
+        tst_res(TPASS, "KVM_RUN returned EINTR to the interrupted vCPU thread")
     else:
-        test.res(TFAIL, f"run_instance() returned {ret}, expected -1 (EINTR)")
+        tst_res(TFAIL, f"run_instance() returned {ret}, expected -1 (EINTR)")
     test.destroy_instance()

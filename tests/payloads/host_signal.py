@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Host half of host_signal.c: run the vCPU on its own thread, wait for the
 guest's signal, read what it passed, release it."""
-from ltpkvm.host.guest_abi import TFAIL, TPASS
-from ltpkvm.host.instance import VcpuThread
-from ltpkvm.host.results import read_c_string
+from ltpkvm.host import TFAIL, TPASS, VcpuThread, read_c_string, tst_res
 
 description = "Guest-host signalling through tst_wait_host()"
 
@@ -13,16 +11,16 @@ def run(test):
     vcpu = VcpuThread(instance)
     vcpu.start()
     if instance.wait_guest(5000) != 0:
-        test.res(TFAIL, "The guest did not signal within 5 s")
+        tst_res(TFAIL, "The guest did not signal within 5 s")
         return
     data = read_c_string(instance.get_memptr(instance.guest_signal_data()),
                          0, 64)
     if data == b"ping from the guest":
-        test.res(TPASS, f"The host got the guest's data: {data.decode()}")
+        tst_res(TPASS, f"The host got the guest's data: {data.decode()}")
     else:
-        test.res(TFAIL, f"The host got {data!r} from the guest")
+        tst_res(TFAIL, f"The host got {data!r} from the guest")
     if instance.wait_guest(0) != 0:
-        test.res(TFAIL, "The signal did not wait for the host")
+        tst_res(TFAIL, "The signal did not wait for the host")
     instance.clear_guest_signal()
     vcpu.join()
     test.destroy_instance()
