@@ -3,7 +3,6 @@
 test, described by the metadata of its C source and its NAME.py."""
 import functools
 import os
-import platform
 
 from .definitions import ARCHES, load_definition
 
@@ -16,7 +15,7 @@ PAYLOAD_DIRS = (os.path.join(PACKAGE_DIR, "payloads"),
 
 
 def host_arch():
-    machine = platform.machine()
+    machine = os.uname().machine
     return {"i686": "i386", "i586": "i386", "amd64": "x86_64"}.get(
         machine, machine)
 
