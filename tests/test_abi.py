@@ -29,7 +29,9 @@ int main(void)
 
 def c_values(build_dir, tmp_path, expressions):
     """Evaluate C integer expressions with the guest headers in scope."""
-    lines = "\n".join(f'\tprintf("%lld\\n", (long long)({e}));'
+    # Unsigned, so that values above INT64_MAX (PTE_NX) print as they are;
+    # a negative one compares modulo 2**64
+    lines = "\n".join(f'\tprintf("%llu\\n", (unsigned long long)({e}));'
                       for e in expressions)
     source = tmp_path / "abi.c"
     source.write_text(C_PROGRAM % lines)
@@ -60,7 +62,7 @@ def test_constants_and_struct_layouts(build_dir, tmp_path):
     expected["TTYPE_RESULT(0x7ff)"] = 0x7ff & guest_abi.TTYPE_MASK
     actual = c_values(build_dir, tmp_path, list(expected))
     mismatches = {e: (v, actual[e]) for e, v in expected.items()
-                  if actual[e] != v}
+                  if actual[e] != v % 2**64}
     assert not mismatches, f"Python != C (python, c): {mismatches}"
 
 
@@ -86,12 +88,14 @@ def test_boot_header_points_at_the_guest_symbols(build_dir):
     assert header.idt == symbols["kvm_idt"][0]
     assert header.tss == symbols["kvm_tss"][0]
     assert header.image_end == symbols["kvm_image_end"][0]
+    assert header.host_info == symbols["kvm_host_info"][0]
 
 
 @pytest.mark.parametrize("symbol, size", [
     ("kvm_gdt", 8 * guest_abi.KVM_GDT_SIZE),
     ("kvm_idt", 16 * guest_abi.KVM_IDT_SIZE),
-    ("kvm_tss", x86.TSS_SIZE),
+    ("kvm_tss", guest_abi.KVM_TSS_SIZE),
+    ("kvm_host_info", 8),
     ("kvm_pagetable", guest_abi.KVM_PAGETABLE_PAGES
      * guest_abi.KVM_PAGE_SIZE),
 ])

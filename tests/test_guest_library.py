@@ -222,7 +222,8 @@ def test_unhandled_page_fault(ltpkvm, arch, build_dir):
     message = assert_broken(run, "lib_x86.c", "Page fault", "error code 0x",
                             "RIP=0x", "CR2=0x80000000")
     match = re.fullmatch(r"Unhandled interrupt 14 \(Page fault\), error code "
-                         r"0x2, RIP=0x([0-9a-f]+), CR2=0x80000000", message)
+                         r"0x2, RIP=0x([0-9a-f]+), CPL 0, CR2=0x80000000",
+                         message)
     assert match, message
     start, end = symbol_range(os.path.join(
         build_dir, "tests", arch, "selftest_unhandled_pf.elf"), "main")

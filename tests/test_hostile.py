@@ -156,7 +156,8 @@ def test_exception_in_an_exception_callback_is_broken(ltpkvm, arch,
     message = assert_broken(run, "lib_x86.c")
     if message != "Nested exceptions while handling an exception":
         match = re.fullmatch(r"Unhandled interrupt 6 \(Illegal instruction "
-                             r"error\), error code 0x0, RIP=0x([0-9a-f]+)",
+                             r"error\), error code 0x0, RIP=0x([0-9a-f]+), "
+                             r"CPL 0",
                              message)
         assert match, message
         start, end = symbol_range(os.path.join(

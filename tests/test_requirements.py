@@ -116,3 +116,21 @@ def test_save_restore_skips_a_missing_path_when_asked(ltpkvm,
     assert run.status == 0, run.output
     assert ("TINFO", f"Path not found: {path}") in [r[2:] for r in
                                                      run.results()]
+
+
+@pytest.mark.parametrize("flags, status, expected", [
+    (0, 32, "TCONF"), (0x4, 2, "TBROK"), (0x8, 0, "TINFO")])
+def test_save_restore_of_a_file_without_write_bits(ltpkvm, with_definition,
+                                                   tmp_path, flags, status,
+                                                   expected):
+    """Root may write a 0444 file, but not a sysfs parameter without write
+    bits: both are read-only to save_restore."""
+    path = tmp_path / "read-only"
+    path.write_text("0\n")
+    path.chmod(0o444)
+    run = ltpkvm("run", "kvm_req01", env=with_definition(
+        f"save_restore = [({str(path)!r}, '1', {flags})]"))
+    assert run.status == status, run.output
+    assert (expected, f"Path is not writable: {path}") in [
+        r[2:] for r in run.results()], run.output
+    assert path.read_text() == "0\n"

@@ -16,9 +16,13 @@ _EXPORTS = {
     "AbortTest": "errors", "read_c_string": "results",
     "read_param": "modules", "read_bool_param": "modules",
     "module_loaded": "modules", "ModuleReloader": "modules",
+    "MmioRegion": "emulated_io", "PortRegion": "emulated_io",
+    "Access": "emulated_io", "forced_emulation": "instance",
+    "check_kick_returns": "kick",
     **dict.fromkeys(("TPASS", "TFAIL", "TBROK", "TWARN", "TINFO", "TCONF",
                      "TDEBUG", "KVM_TEXIT", "KVM_TNONE", "KVM_TSYNC",
                      "KVM_RESULT_BASEADDR", "KVM_PAGE_SIZE",
+                     "KVM_MMIO_BASEADDR",
                      "DEFAULT_RAM_SIZE"), "guest_abi"),
 }
 __all__ = sorted(_EXPORTS)

@@ -37,7 +37,7 @@ KVM_TEXIT = 0xff  # end of test
 # reads it, builds the page tables the header points at, and enters the
 # guest's entry point directly in its final CPU mode.
 KVM_BOOT_MAGIC = 0x4d564b4c  # "LKVM" little-endian
-KVM_BOOT_ABI_VERSION = 1
+KVM_BOOT_ABI_VERSION = 2   # 2: kvm_host_info
 KVM_ARCH_X86_64 = 1
 KVM_ARCH_I386 = 2
 KVM_PAGETABLE_PAGES = 6   # x86_64: PML4, PDPT, 2 PDs (0-2 GiB), PD + PT (result page)
@@ -49,6 +49,33 @@ KVM_CS64_SELECTOR = 0x08
 KVM_DS_SELECTOR = 0x10
 KVM_CS32_SELECTOR = 0x18
 KVM_TSS_SELECTOR = 0x20   # 16-byte system descriptor in 64-bit mode
+# The TSS with its I/O permission bitmap (a bit per port, then a byte of
+# ones), as TR's limit covers it
+KVM_IOMAP_SIZE = 0x10000 // 8
+KVM_TSS_SIZE = 104 + KVM_IOMAP_SIZE + 1
+# Guest user mode (DPL 3), in the order SYSRET expects: 32-bit code, data,
+# 64-bit code
+KVM_USER_CS32_SELECTOR = 0x30
+KVM_USER_DS_SELECTOR = 0x38
+KVM_USER_CS64_SELECTOR = 0x40
+
+# Page-table entry bits (x86_64 and PAE), as the host builds the boot tables
+# and the guest library changes them
+PTE_PRESENT = 1 << 0
+PTE_WRITABLE = 1 << 1
+PTE_USER = 1 << 2
+PTE_ACCESSED = 1 << 5
+PTE_DIRTY = 1 << 6
+PTE_LARGE = 1 << 7
+PTE_GLOBAL = 1 << 8
+PTE_NX = 1 << 63
+
+# Guest-physical addresses no memory slot backs: the identity map covers
+# them, so the guest can reach host-answered MMIO regions there
+KVM_MMIO_BASEADDR = 0x40000000
+
+# kvm_host_info.flags: what the host offers the guest
+KVM_HOST_FEP = 1 << 0     # kvm.force_emulation_prefix is on
 
 
 class tst_kvm_result(ctypes.Structure):
@@ -68,7 +95,14 @@ class kvm_boot_header(ctypes.Structure):
                 ("gdt", ctypes.c_uint64),         # kvm_gdt
                 ("idt", ctypes.c_uint64),         # kvm_idt
                 ("tss", ctypes.c_uint64),
-                ("image_end", ctypes.c_uint64)]   # end of .bss: heap start
+                ("image_end", ctypes.c_uint64),   # end of .bss: heap start
+                ("host_info", ctypes.c_uint64)]   # kvm_host_info
+
+
+class kvm_host_info(ctypes.Structure):
+    """What the host tells the guest before its first instruction."""
+    _fields_ = [("flags", ctypes.c_uint32),       # KVM_HOST_*
+                ("reserved", ctypes.c_uint32)]
 
 
 KVM_RESULT_MESSAGE_OFFSET = ctypes.sizeof(tst_kvm_result)
@@ -83,9 +117,13 @@ CONSTANTS = (
     "KVM_BOOT_MAGIC", "KVM_BOOT_ABI_VERSION", "KVM_ARCH_X86_64",
     "KVM_ARCH_I386", "KVM_PAGETABLE_PAGES", "KVM_STACK_SIZE",
     "KVM_GDT_SIZE", "KVM_IDT_SIZE", "KVM_CS64_SELECTOR", "KVM_DS_SELECTOR",
-    "KVM_CS32_SELECTOR", "KVM_TSS_SELECTOR",
+    "KVM_CS32_SELECTOR", "KVM_TSS_SELECTOR", "KVM_IOMAP_SIZE",
+    "KVM_TSS_SIZE", "KVM_USER_CS32_SELECTOR",
+    "KVM_USER_DS_SELECTOR", "KVM_USER_CS64_SELECTOR", "PTE_PRESENT",
+    "PTE_WRITABLE", "PTE_USER", "PTE_ACCESSED", "PTE_DIRTY", "PTE_LARGE",
+    "PTE_GLOBAL", "PTE_NX", "KVM_MMIO_BASEADDR", "KVM_HOST_FEP",
     "KVM_RESULT_MESSAGE_OFFSET", "KVM_RESULT_MESSAGE_SIZE")
-STRUCTS = (tst_kvm_result, kvm_boot_header)
+STRUCTS = (tst_kvm_result, kvm_boot_header, kvm_host_info)
 
 _C_TYPES = {ctypes.c_int32: "int32_t", ctypes.c_uint16: "uint16_t",
             ctypes.c_uint32: "uint32_t", ctypes.c_uint64: "uint64_t"}

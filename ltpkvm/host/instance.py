@@ -6,12 +6,14 @@ import functools
 import threading
 
 from .errors import host_res, tst_brk
-from .guest_abi import (DEFAULT_RAM_SIZE, KVM_RESULT_BASEADDR,
+from .guest_abi import (DEFAULT_RAM_SIZE, KVM_HOST_FEP, KVM_RESULT_BASEADDR,
                         KVM_RESULT_SIZE, KVM_TNONE, MAX_KVM_MEMSLOTS,
                         MIN_FREE_RAM, TBROK, TDEBUG, TWARN,
-                        VM_KERNEL_BASEADDR, tst_kvm_result)
+                        VM_KERNEL_BASEADDR, kvm_host_info, tst_kvm_result)
+from .emulated_io import EmulatedIo
 from .guest_memory import GuestMemory, kvm_call
 from .memory import page_align_up
+from .modules import read_param
 from .results import validate_result  # noqa: F401  (LTP's API, from here)
 from .runloop import RunLoop
 from .x86 import boot_x86, i386_paging_works
@@ -26,6 +28,18 @@ _STUCK = []
 def get_cpuid(system):
     """tst_kvm_get_cpuid(): the vCPU features KVM supports."""
     return system.supported_cpuid()
+
+
+def forced_emulation():
+    """Whether KVM emulates instructions behind its forced-emulation prefix
+    (kvm.force_emulation_prefix: a bool before Linux 6.0, an int since)."""
+    value = read_param("kvm", "force_emulation_prefix") or "0"
+    return value == "Y" or (value.isdigit() and int(value) != 0)
+
+
+def host_info():
+    """The kvm_host_info the guest gets."""
+    return kvm_host_info(flags=KVM_HOST_FEP if forced_emulation() else 0)
 
 
 def fitted_ram_size(ram_size, payload_size, warn):
@@ -49,14 +63,17 @@ class KvmInstance(GuestMemory, RunLoop):
     """tst_kvm_instance: a VM with one vCPU running a payload.
 
     sink receives every result: sink.result(file, lineno, ttype, message).
+    emulated_io: the MMIO and port regions the host answers (EmulatedIo).
     """
 
     def __init__(self, system, payload, sink, ram_size=DEFAULT_RAM_SIZE,
-                 debug=False):
+                 debug=False, emulated_io=None):
         self.system = system
         self.payload = payload
         self.sink = sink
         self.debug = debug
+        self.emulated_io = emulated_io or EmulatedIo()
+        self.exit_handlers = []
         self.vm = self.vcpu = None
         self.ram = [None] * MAX_KVM_MEMSLOTS   # (region, buffer) per slot
         self.vcpu_ended = threading.Event()
@@ -79,6 +96,9 @@ class KvmInstance(GuestMemory, RunLoop):
         ram = self.alloc_memory(0, 0, ram_size)
         ram[VM_KERNEL_BASEADDR:VM_KERNEL_BASEADDR + len(payload.image)] = \
             payload.image
+        info = bytes(host_info())
+        ram[payload.header.host_info:payload.header.host_info + len(info)] = \
+            info
         if not self.paging:
             self.leave_out_pagetable()
         self.result_page = self.alloc_memory(RESULT_SLOT, KVM_RESULT_BASEADDR,
@@ -86,6 +106,10 @@ class KvmInstance(GuestMemory, RunLoop):
         self.result = tst_kvm_result.from_address(
             self.ram[RESULT_SLOT][1].address)
         self.result.result = KVM_TNONE
+
+        self.emulated_io.check_against_memory(
+            (region.guest_phys_addr, region.memory_size)
+            for region, _ in filter(None, self.ram))
 
         self.vcpu = kvm_call(self.vm.create_vcpu)
         self.cpuid = kvm_call(get_cpuid, self.system)

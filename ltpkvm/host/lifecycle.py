@@ -7,6 +7,7 @@ import time
 
 from ..kvm import KvmError, KvmSystem
 from ..kvm.constants import Cap
+from .emulated_io import EmulatedIo
 from .errors import tst_brk
 from .guest_abi import DEFAULT_RAM_SIZE, MAX_KVM_MEMSLOTS, TBROK, TCONF
 from .instance import KvmInstance
@@ -85,14 +86,16 @@ class VcpuThread(threading.Thread):
 
 class KvmTest:
     """The default tst_kvm_setup()/tst_kvm_run()/tst_kvm_cleanup(): every
-    run() boots a fresh VM, since a VM cannot be reset."""
+    run() boots a fresh VM, since a VM cannot be reset. mmio_regions and
+    port_regions (emulated_io.py) are answered by the host in each VM."""
 
     def __init__(self, payload_path, sink, ram_size=DEFAULT_RAM_SIZE,
-                 debug=False):
+                 debug=False, mmio_regions=(), port_regions=()):
         self.payload_path = payload_path
         self.sink = sink
         self.ram_size = ram_size
         self.debug = debug
+        self.mmio_regions, self.port_regions = mmio_regions, port_regions
         self.system = self.payload = self.instance = None
 
     def setup(self):
@@ -111,8 +114,9 @@ class KvmTest:
     def create_instance(self):
         """A fresh VM with the payload, ready to run (self.instance)."""
         self.destroy_instance()
-        self.instance = KvmInstance(self.system, self.payload, self.sink,
-                                    self.ram_size, self.debug)
+        self.instance = KvmInstance(
+            self.system, self.payload, self.sink, self.ram_size, self.debug,
+            EmulatedIo(self.mmio_regions, self.port_regions))
         return self.instance
 
     def destroy_instance(self):

@@ -60,7 +60,7 @@ class Payload:
                     f"0x{KVM_RESULT_BASEADDR:x}")
         loaded_end = VM_KERNEL_BASEADDR + len(self.image)
         addresses = [header.entry, header.stack_top, header.pagetable,
-                     header.gdt, header.idt, header.tss]
+                     header.gdt, header.idt, header.tss, header.host_info]
         if not (loaded_end <= header.image_end <= KVM_RESULT_BASEADDR and
                 all(VM_KERNEL_BASEADDR <= address <= header.image_end
                     for address in addresses)):

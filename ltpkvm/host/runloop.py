@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The run loop of a VM instance and the guest-host signalling: each HLT
-exit is a guest result to relay (or a kvm_yield(), or a tst_signal_host()),
-any other exit is the guest breaking, reported with a crash report."""
+exit is a guest result to relay (or a kvm_yield(), or a tst_signal_host());
+an MMIO or port I/O exit that a declared region (emulated_io.py) or a
+hook's exit handler answers lets the guest go on; any other exit is the
+guest breaking, reported with a crash report."""
 import signal
 import threading
 import time
 
 from ..kvm import KvmError
-from ..kvm.exits import HLT, Mmio
+from ..kvm.exits import HLT, Io, Mmio
 from .crash import crash_report
 from .errors import AbortTest, host_res, tst_brk
 from .guest_abi import (KVM_STACK_SIZE, KVM_TEXIT, KVM_TNONE, KVM_TSYNC,
@@ -28,7 +30,8 @@ def install_kick_handler(signum=KICK_SIGNAL):
 class RunLoop:
     """The running half of KvmInstance; needs self.vcpu, self.result (the
     result page), self.result_page, self.sink, self.payload, self.debug,
-    self.vcpu_ended and the GuestMemory half."""
+    self.vcpu_ended, self.emulated_io, self.exit_handlers and the
+    GuestMemory half."""
 
     def run_instance(self, exp_errno=0):
         """tst_kvm_run_instance(): run the guest until it exits, relaying its
@@ -51,6 +54,8 @@ class RunLoop:
                 if debug:
                     self._debug_exit(vm_exit)
                 if vm_exit is not hlt:
+                    if self._answered(vm_exit):
+                        continue
                     self._unexpected_exit(vm_exit)
                 value = words[0]
                 if value == none or value == sync:
@@ -62,6 +67,21 @@ class RunLoop:
         finally:
             self.run_thread = None
             self.vcpu_ended.set()
+
+    def on_exit(self, handler):
+        """Call handler(vm_exit) on each exit other than HLT that no
+        declared region answers: True if it handled the exit (the guest
+        goes on); it may also end the test with tst_brk()/tst_res()."""
+        self.exit_handlers.append(handler)
+
+    def _answered(self, vm_exit):
+        if isinstance(vm_exit, Mmio):
+            if self.emulated_io.answer_mmio(vm_exit):
+                return True
+        elif isinstance(vm_exit, Io):
+            if self.emulated_io.answer_io(vm_exit):
+                return True
+        return any(handler(vm_exit) for handler in self.exit_handlers)
 
     def wait_guest(self, timeout_ms):
         """tst_kvm_wait_guest(): wait for tst_signal_host() from the guest

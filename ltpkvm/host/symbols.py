@@ -19,7 +19,7 @@ MAX_ELF_SIZE = 256 * 1024 * 1024
 class Symbolizer:
     def __init__(self, elf_path):
         self.elf_path = elf_path
-        self._functions = None   # sorted [(start, end, name)]
+        self._functions = None   # sorted [(start, end, name, is_function)]
         self._lines = None       # sorted [(address, file or None, line)]
 
     def _load(self):
@@ -41,7 +41,8 @@ class Symbolizer:
         except Exception:  # noqa: BLE001 - a best effort; addresses stay
             pass
         finally:
-            self._functions.sort()
+            # Where a label shares a function's address, the function wins
+            self._functions.sort(key=lambda f: (f[0], f[3]))
             self._lines.sort(key=lambda row: row[0])
 
     def _read(self, reader, *args):
@@ -60,7 +61,8 @@ class Symbolizer:
                     and not sym.name.startswith(".")):
                 start = sym["st_value"]
                 self._functions.append((start, start + sym["st_size"],
-                                        printable_text(sym.name)))
+                                        printable_text(sym.name),
+                                        sym["st_info"]["type"] == "STT_FUNC"))
 
     def _read_lines(self, dwarf):
         for unit in dwarf.iter_CUs():
@@ -90,7 +92,7 @@ class Symbolizer:
         i = bisect.bisect_right(starts, address) - 1
         # Sizeless labels (assembly) cover up to the next symbol
         while i >= 0:
-            start, end, name = self._functions[i]
+            start, end, name, _ = self._functions[i]
             if address < end or end == start:
                 return name, address - start
             i -= 1

@@ -17,12 +17,10 @@ from ..kvm.structs import kvm_segment
 from .guest_abi import (KVM_CS32_SELECTOR, KVM_CS64_SELECTOR,
                         KVM_DS_SELECTOR, KVM_GDT_SIZE, KVM_IDT_SIZE,
                         KVM_PAGE_SIZE, KVM_RESULT_BASEADDR, KVM_TSS_SELECTOR,
+                        KVM_TSS_SIZE, PTE_LARGE, PTE_PRESENT, PTE_WRITABLE,
                         kvm_boot_header)
 from .memory import GuardedBuffer
 
-PTE_PRESENT = 1 << 0
-PTE_WRITABLE = 1 << 1
-PTE_LARGE = 1 << 7
 PTE_TABLE = PTE_PRESENT | PTE_WRITABLE
 
 CR0_PE, CR0_MP, CR0_ET, CR0_NE = 1 << 0, 1 << 1, 1 << 4, 1 << 5
@@ -30,7 +28,6 @@ CR0_WP, CR0_PG = 1 << 16, 1 << 31
 CR4_PAE = 1 << 5
 EFER_LME, EFER_LMA, EFER_NXE = 1 << 8, 1 << 10, 1 << 11
 RFLAGS_RESERVED = 1 << 1
-TSS_SIZE = 104  # the 32-bit and the 64-bit TSS alike
 SEGTYPE_TSS_BUSY = 0xb
 
 CPUID_EXT_FEATURES = 0x80000001
@@ -152,7 +149,7 @@ def boot_x86(vcpu, ram, header, cpuid, long_mode, paging=True):
     sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = \
         gdt_segment(KVM_DS_SELECTOR)
     # kvm_init_arch() writes the matching busy TSS descriptor to the GDT.
-    sregs.tr = kvm_segment(base=header.tss, limit=TSS_SIZE - 1,
+    sregs.tr = kvm_segment(base=header.tss, limit=KVM_TSS_SIZE - 1,
                            selector=KVM_TSS_SELECTOR, type=SEGTYPE_TSS_BUSY,
                            present=1)
     sregs.gdt.base, sregs.gdt.limit = header.gdt, 8 * KVM_GDT_SIZE - 1

@@ -37,7 +37,11 @@ def payload_dir():
 def unknown_test_message(name, names):
     """What to tell a user who named no test among names."""
     import difflib   # only for this message
-    hint = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+    # Compared without the kvm_ that every name shares, which would make
+    # any two names look alike
+    stripped = {n.removeprefix("kvm_"): n for n in names}
+    hint = [stripped[n] for n in difflib.get_close_matches(
+        name.removeprefix("kvm_"), stripped, n=5, cutoff=0.6)]
     return f"Unknown test '{name}'" + (f"; did you mean: {', '.join(hint)}?"
                                        if hint else "; see 'ltpkvm list'")
 

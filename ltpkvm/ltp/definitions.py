@@ -13,6 +13,9 @@ upstream kvm_svm03.c built from another folder):
     # Kernel module parameters the test runs with: a loaded module whose
     # values differ is reloaded before setup and restored after cleanup
     module_params = {"kvm_amd": {"nested": 1}}
+    # Guest-physical MMIO and I/O ports the host answers (emulated_io.py)
+    mmio_regions = [MmioRegion(KVM_MMIO_BASEADDR, 0x2000)]
+    port_regions = [PortRegion(0x80, 1)]
 
     def setup(test): ...     # host hooks. test: ltpkvm.host.KvmTest;
     def run(test): ...       # call test.setup()/test.run()/test.cleanup()
@@ -30,6 +33,7 @@ import json
 import os
 import stat
 
+from ..host.emulated_io import MmioRegion, PortRegion
 from ..host.errors import tst_brk
 from ..host.files import read_regular_file
 from ..host.guest_abi import TBROK
@@ -68,6 +72,8 @@ class TestDefinition:
         "tconf_msg": "",          # the whole test is a TCONF
         "needs_cpu_features": (),
         "module_params": None,    # {} by default
+        "mmio_regions": (),       # MmioRegion, answered by the host
+        "port_regions": (),       # PortRegion, likewise
         "setup": None, "run": None, "cleanup": None,
         "source": None,           # the C source, as the build named it
         "hooks_file": None,       # the NAME.py, if any
@@ -192,6 +198,16 @@ def _save_restore(value):
         value, "a list of (path, value or None, flags)", _save_restore_entry))
 
 
+def _regions(kind):
+    def check(value):
+        if isinstance(value, (list, tuple)) and \
+                all(isinstance(item, kind) for item in value):
+            return tuple(value)
+        raise _Invalid(f"a list of {kind.__name__} "
+                       f"(from ltpkvm.host import {kind.__name__})")
+    return check
+
+
 def _hook(value):
     if value is not None and not callable(value):
         raise _Invalid("a function")
@@ -207,10 +223,12 @@ FIELDS = {
     "save_restore": _save_restore, "needs_cmds": _strings,
     "needs_drivers": _strings, "min_kver": _string, "tconf_msg": _string,
     "needs_cpu_features": _cpu_features, "module_params": _module_params,
+    "mmio_regions": _regions(MmioRegion), "port_regions": _regions(PortRegion),
     "setup": _hook, "run": _hook, "cleanup": _hook,
 }
 # Only a NAME.py can say these
-PYTHON_ONLY = ("needs_cpu_features", "module_params") + HOOKS
+PYTHON_ONLY = ("needs_cpu_features", "module_params", "mmio_regions",
+               "port_regions") + HOOKS
 
 
 def _checked(fields, where):

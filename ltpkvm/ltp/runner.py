@@ -244,7 +244,9 @@ def run_test(definition, payload_path, arch, reporter, iterations=1,
     parameters and save_restore files are restored and the Summary is
     printed. interrupts: the session's, whose stop signals end it."""
     interrupts = interrupts or Interrupts()
-    test = KvmTest(payload_path, reporter, debug=debug)
+    test = KvmTest(payload_path, reporter, debug=debug,
+                   mmio_regions=definition.mmio_regions,
+                   port_regions=definition.port_regions)
     setup = definition.setup or KvmTest.setup
     run = definition.run or KvmTest.run
 

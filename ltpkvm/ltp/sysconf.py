@@ -36,7 +36,7 @@ class SysConf:
         for ok, skip, tbrok, problem in (
                 (os.path.exists(path), SKIP_MISSING, TBROK_MISSING,
                  "Path not found"),
-                (os.access(path, os.W_OK), SKIP_RO, TBROK_RO,
+                (_writable(path), SKIP_RO, TBROK_RO,
                  "Path is not writable")):
             if not ok:
                 if flags & skip:
@@ -78,6 +78,15 @@ class SysConf:
             problem = _write(path, line)
             if problem:
                 self.report(TWARN, f"Failed to restore '{path}': {problem}")
+
+
+def _writable(path):
+    """access(W_OK) says yes to root whatever the mode; a sysfs or procfs
+    file without write bits refuses root all the same."""
+    try:
+        return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & 0o222)
+    except OSError:
+        return False
 
 
 def _write(path, text):

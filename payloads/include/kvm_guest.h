@@ -108,6 +108,9 @@ void tst_wait_host(void *data);
 void *tst_heap_alloc_aligned(size_t size, size_t align);
 void *tst_heap_alloc(size_t size);
 
+/* ltpkvm: what the host said before the first instruction (kvm_abi.h) */
+extern struct kvm_host_info kvm_host_info;
+
 /* Arch-specific entry points of the library, used by the generic code. */
 void kvm_init_arch(void);
 

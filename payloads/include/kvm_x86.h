@@ -55,6 +55,9 @@
 #define SEGFLAG_CODE64 0x200
 #define SEGFLAG_32BIT 0x400
 #define SEGFLAG_PAGE_LIMIT 0x800
+/* ltpkvm: a descriptor's privilege level, in the same flags */
+#define SEGFLAG_DPL(dpl) (((dpl) & 3) << 5)
+#define SEGFLAG_DPL3 SEGFLAG_DPL(3)
 
 /* CPUID */
 #define CPUID_GET_MODEL_INFO 0x1
@@ -199,9 +202,25 @@ struct kvm_regs64 {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
-/* The hardware interrupt frame as the CPU pushes it */
+/*
+ * The hardware interrupt frame as the CPU pushes it. On i386, esp and ss
+ * are there only when the interrupted code ran at CPL 3.
+ */
 struct kvm_interrupt_frame {
 	uintptr_t eip, cs, eflags, esp, ss;
+};
+
+/*
+ * ltpkvm: the registers of the interrupted code, as the interrupt stubs
+ * saved them (kvm_get_interrupt_regs()); a callback may change them.
+ */
+struct kvm_interrupt_regs {
+#ifdef __x86_64__
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+#else
+	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;
+#endif
 };
 
 /*
@@ -252,6 +271,12 @@ void tst_set_interrupt_callback(unsigned int vector,
 	tst_interrupt_callback func, void *userdata);
 uintptr_t kvm_get_interrupt_ip(const struct kvm_interrupt_frame *ifrm);
 
+/* ltpkvm: the privilege level of the interrupted code (ifrm->cs & 3) */
+unsigned int kvm_get_interrupt_cpl(const struct kvm_interrupt_frame *ifrm);
+/* ltpkvm: the interrupted code's general-purpose registers */
+struct kvm_interrupt_regs *kvm_get_interrupt_regs(
+	struct kvm_interrupt_frame *ifrm);
+
 /*
  * ltpkvm: what setting up a nested guest (SVM or VMX) copies from the CPU
  * it runs on.
@@ -288,6 +313,42 @@ struct kvm_segment_state {
 };
 
 void kvm_gdt_segment(unsigned int gdt_id, struct kvm_segment_state *buf);
+
+/* ltpkvm: RFLAGS bits */
+#define RFLAGS_TF (1 << 8)
+#define RFLAGS_IF (1 << 9)
+#define RFLAGS_IOPL(level) (((level) & 3) << 12)
+#define RFLAGS_RF (1 << 16)
+#define RFLAGS_AC (1 << 18)
+
+/*
+ * ltpkvm: page tables. kvm_get_pte() returns the entry of the current page
+ * tables (CR3) that maps addr at level (1: page table, 2: page directory,
+ * 3: PDPT, 4: PML4; i386 has levels 1-3), splitting the large pages on the
+ * way into 4 KiB (level 1) or 2 MiB (level 2) ones; NULL when an entry on
+ * the way is not present. After changing entries, flush with
+ * kvm_flush_tlb(). The PTE_* bits come from kvm_abi.h.
+ */
+#define PTE_ADDRESS_MASK 0x000ffffffffff000ULL
+uint64_t *kvm_get_pte(uintptr_t addr, unsigned int level);
+void kvm_flush_tlb(void);
+void kvm_invlpg(const void *addr);
+
+/*
+ * ltpkvm: the TSS I/O permission bitmap, which guest user mode meets when
+ * RFLAGS.IOPL is below 3: every port is denied until allowed here.
+ */
+void kvm_set_io_permission(unsigned int port, unsigned int count, int allow);
+
+/*
+ * ltpkvm: making KVM emulate an instruction. KVM_FEP prefixes an
+ * instruction in inline assembly ("KVM_FEP "mov %%cr0, %0") where the
+ * host's kvm.force_emulation_prefix is on; kvm_require_fep() ends the test
+ * in TCONF where it is off.
+ */
+#define KVM_FEP "ud2; .byte 0x6b, 0x76, 0x6d; "
+int kvm_fep_enabled(void);
+void kvm_require_fep(void);
 
 /* The exception entry stubs (kvm_idt[] points at them); not for payloads */
 void kvm_handle_bad_exception(void);

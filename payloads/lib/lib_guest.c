@@ -11,6 +11,9 @@ static struct tst_kvm_result *const test_result =
 	(struct tst_kvm_result *)KVM_RESULT_BASEADDR;
 static uintptr_t heap_end = (uintptr_t)kvm_image_end;
 
+/* The host fills it in before the first instruction */
+struct kvm_host_info kvm_host_info;
+
 /* Post a result; result goes last since the host acts on it. */
 static void post_result(const char *file, int lineno, int result,
 			const char *fmt, va_list ap)

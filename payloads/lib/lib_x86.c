@@ -3,7 +3,7 @@
  * x86 guest library: descriptor tables, CPU exceptions, control registers,
  * MSRs and CPUID.
  */
-#include "kvm_x86.h"
+#include "kvm_x86_user.h"
 
 #define SEGDESC(base, limit, flags) { \
 	.limit_lo = (limit) & 0xffff, .limit_hi = ((limit) >> 16) & 0xf, \
@@ -21,6 +21,16 @@ struct segment_descriptor kvm_gdt[KVM_GDT_SIZE] = {
 		SEGFLAG_PRESENT | SEGFLAG_32BIT | SEGFLAG_PAGE_LIMIT),
 	[KVM_CS32_SELECTOR / 8] = SEGDESC(0, 0xfffff, SEGTYPE_CODE | 1 |
 		SEGFLAG_PRESENT | SEGFLAG_32BIT | SEGFLAG_PAGE_LIMIT),
+	/* Guest user mode (kvm_x86_user.h) */
+	[KVM_USER_CS32_SELECTOR / 8] = SEGDESC(0, 0xfffff, SEGTYPE_CODE | 1 |
+		SEGFLAG_DPL3 | SEGFLAG_PRESENT | SEGFLAG_32BIT |
+		SEGFLAG_PAGE_LIMIT),
+	[KVM_USER_DS_SELECTOR / 8] = SEGDESC(0, 0xfffff, SEGTYPE_RWDATA | 1 |
+		SEGFLAG_DPL3 | SEGFLAG_PRESENT | SEGFLAG_32BIT |
+		SEGFLAG_PAGE_LIMIT),
+	[KVM_USER_CS64_SELECTOR / 8] = SEGDESC(0, 0xfffff, SEGTYPE_CODE | 1 |
+		SEGFLAG_DPL3 | SEGFLAG_PRESENT | SEGFLAG_CODE64 |
+		SEGFLAG_PAGE_LIMIT),
 };
 
 struct intr_descriptor kvm_idt[X86_INTR_COUNT];
@@ -47,10 +57,21 @@ struct kvm_tss {
 } __attribute__((packed));
 #endif
 
-/* The host loads TR with it before the first instruction */
-struct kvm_tss kvm_tss = {
-	.iomap_base = sizeof(struct kvm_tss),	/* no I/O permission bitmap */
-};
+/* The I/O permission bitmap's last byte must have all bits set */
+struct kvm_tss_with_iomap {
+	struct kvm_tss tss;
+	uint8_t iomap[KVM_IOMAP_SIZE];
+	uint8_t iomap_end;
+} __attribute__((packed));
+
+/*
+ * The host loads TR with it before the first instruction. Its stack
+ * pointer for CPL 0 is set by kvm_run_user(); an I/O permission bitmap,
+ * when a test wants one, follows it (kvm_set_io_bitmap()).
+ */
+struct kvm_tss_with_iomap kvm_tss;
+
+_Static_assert(sizeof(kvm_tss) == KVM_TSS_SIZE, "KVM_TSS_SIZE is the host's");
 
 const char *tst_interrupt_names[INTERRUPT_COUNT] = {
 	"Division by zero",
@@ -194,10 +215,31 @@ void kvm_init_arch(void)
 	for (i = 0; i < INTERRUPT_COUNT; i++)
 		set_intr_gate(i, kvm_intr_stubs[i]);
 
+	/* All ports denied to CPL 3 unless IOPL says otherwise */
+	kvm_tss.tss.iomap_base = sizeof(struct kvm_tss);
+	memset(kvm_tss.iomap, 0xff, sizeof(kvm_tss.iomap));
+	kvm_tss.iomap_end = 0xff;
+#ifndef __x86_64__
+	kvm_tss.tss.ss0 = KVM_DS_SELECTOR;
+#endif
+
 	/* TR already holds this TSS (the host loaded it), hence busy */
 	kvm_set_segment_descriptor(kvm_gdt + KVM_TSS_SELECTOR / 8,
 		(uintptr_t)&kvm_tss, sizeof(kvm_tss) - 1,
 		SEGTYPE_TSS_BUSY | SEGFLAG_PRESENT);
+}
+
+void kvm_set_io_permission(unsigned int port, unsigned int count, int allow)
+{
+	for (; count; port++, count--) {
+		if (port >= 8 * KVM_IOMAP_SIZE)
+			tst_brk(TBROK, "I/O port 0x%x out of range", port);
+
+		if (allow)
+			kvm_tss.iomap[port / 8] &= ~(1 << port % 8);
+		else
+			kvm_tss.iomap[port / 8] |= 1 << port % 8;
+	}
 }
 
 void tst_set_interrupt_callback(unsigned int vector,
@@ -216,22 +258,40 @@ uintptr_t kvm_get_interrupt_ip(const struct kvm_interrupt_frame *ifrm)
 	return ifrm->eip;
 }
 
+unsigned int kvm_get_interrupt_cpl(const struct kvm_interrupt_frame *ifrm)
+{
+	return ifrm->cs & 3;
+}
+
+struct kvm_interrupt_regs *kvm_get_interrupt_regs(
+	struct kvm_interrupt_frame *ifrm)
+{
+	/* The stubs push the error code, the vector, then the registers */
+	return (struct kvm_interrupt_regs *)((char *)ifrm - 2 * sizeof(long)) - 1;
+}
+
+/* Exceptions being handled; guest user mode runs at depth 0 */
+unsigned int kvm_interrupt_depth;
+
 /* Called by the interrupt stubs in the bootstrap */
 void tst_handle_interrupt(struct kvm_interrupt_frame *ifrm, long vector,
 	unsigned long errcode)
 {
-	static int nesting;
+	unsigned int cpl = kvm_get_interrupt_cpl(ifrm);
 	struct kvm_cregs cregs;
 
-	if (nesting++ == 0 && vector < INTERRUPT_COUNT &&
+	if (vector == INTR_BAD_OPCODE && cpl == 3 && kvm_handle_user_gate(ifrm))
+		return;
+
+	if (kvm_interrupt_depth++ == 0 && vector < INTERRUPT_COUNT &&
 	    intr_handlers[vector].func &&
 	    !intr_handlers[vector].func(intr_handlers[vector].userdata, ifrm,
 					 errcode)) {
-		nesting--;
+		kvm_interrupt_depth--;
 		return;
 	}
 
-	if (nesting > 2) {
+	if (kvm_interrupt_depth > 2) {
 		/* Reporting itself faults: stop without formatting anything */
 		tst_brk(TBROK, "Nested exceptions while handling an exception");
 	}
@@ -239,15 +299,15 @@ void tst_handle_interrupt(struct kvm_interrupt_frame *ifrm, long vector,
 	if (vector == INTR_PAGE_FAULT) {
 		kvm_read_cregs(&cregs);
 		tst_brk(TBROK, "Unhandled interrupt %ld (%s), error code 0x%lx, "
-			"RIP=0x%lx, CR2=0x%lx", vector,
+			"RIP=0x%lx, CPL %u, CR2=0x%lx", vector,
 			tst_interrupt_names[vector], errcode,
-			(unsigned long)ifrm->eip, cregs.cr2);
+			(unsigned long)ifrm->eip, cpl, cregs.cr2);
 	}
 
-	tst_brk(TBROK, "Unhandled interrupt %ld (%s), error code 0x%lx, RIP=0x%lx",
-		vector, vector < INTERRUPT_COUNT ?
+	tst_brk(TBROK, "Unhandled interrupt %ld (%s), error code 0x%lx, "
+		"RIP=0x%lx, CPL %u", vector, vector < INTERRUPT_COUNT ?
 			tst_interrupt_names[vector] : "unknown",
-		errcode, (unsigned long)ifrm->eip);
+		errcode, (unsigned long)ifrm->eip, cpl);
 }
 
 uintptr_t kvm_get_page_address_pae(const struct page_table_entry_pae *entry)
@@ -336,4 +396,17 @@ void kvm_set_cr3(unsigned long val)
 void kvm_set_cr4(unsigned long val)
 {
 	__asm__ volatile("mov %0, %%cr4" : : "r" (val) : "memory");
+}
+
+int kvm_fep_enabled(void)
+{
+	return !!(kvm_host_info.flags & KVM_HOST_FEP);
+}
+
+void kvm_require_fep(void)
+{
+	if (!kvm_fep_enabled()) {
+		tst_brk(TCONF, "Forced emulation is off on this host: this test "
+			"needs the kvm module parameter force_emulation_prefix=1");
+	}
 }

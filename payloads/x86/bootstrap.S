@@ -19,6 +19,7 @@
 
 .section .text.entry, "ax"
 .global kvm_start
+.type kvm_start, @function
 kvm_start:
 	xor %ebp, %ebp		/* end of the frame-pointer chain */
 	call kvm_init_guest
@@ -138,6 +139,12 @@ kvm_intr_common:
 	push %eax
 	call tst_handle_interrupt
 	add $20, %esp
+	testb $3, 44(%esp)	/* the interrupted CPL */
+	jz 1f
+	popa
+	add $8, %esp		/* vector and error code */
+	iret
+1:
 	/*
 	 * Return as iret would at the same privilege level, with popf and
 	 * ret: some KVMs' 32-bit emulators (kvm_pvm) do not know iret. The
@@ -150,6 +157,140 @@ kvm_intr_common:
 	popa
 	add $12, %esp		/* vector, error code, eip */
 	popf
+	ret
+#endif
+
+/*
+ * Guest user mode: int kvm_enter_user(func, arg, rflags) saves the
+ * callee-saved registers and RFLAGS on the kernel stack, points TSS.(R|E)SP0 below
+ * them (where the CPU switches to when user mode is interrupted) and
+ * IRETs to kvm_user_entry at CPL 3 with func and arg in registers; the
+ * user stack top is kvm_user_stack_top. kvm_user_return(value) switches
+ * back to the saved stack and returns value from kvm_enter_user().
+ *
+ * User mode enters the kernel with a UD2 at kvm_user_exit_insn (func
+ * returned, its value in EAX) or at kvm_user_call_insn (kvm_user_call()):
+ * the #UD handler knows these two addresses. (An INT n gate would be the
+ * classic way, but kvm_pvm turns INT n at CPL 3 into #UD.)
+ */
+#define TSS_SP0 4	/* offset of RSP0 (x86_64) or ESP0 (i386) */
+
+#ifdef __x86_64__
+.global kvm_enter_user
+kvm_enter_user:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	pushfq
+	mov %rsp, kvm_user_saved_sp(%rip)
+	mov %rsp, kvm_tss + TSS_SP0(%rip)
+	mov $(KVM_USER_DS_SELECTOR | 3), %eax
+	mov %eax, %ds
+	mov %eax, %es
+	push %rax			/* SS */
+	push kvm_user_stack_top(%rip)	/* RSP */
+	push %rdx			/* RFLAGS */
+	push $(KVM_USER_CS64_SELECTOR | 3)
+	lea kvm_user_entry(%rip), %rax
+	push %rax			/* RIP */
+	iretq
+
+.global kvm_user_return
+kvm_user_return:
+	mov kvm_user_saved_sp(%rip), %rsp
+	mov $KVM_DS_SELECTOR, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	mov %edi, %eax
+	popfq				/* exception entry kept user IOPL, AC */
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+
+.section .text.user, "ax"
+kvm_user_entry:
+	mov %rdi, %rax
+	mov %rsi, %rdi
+	and $-16, %rsp			/* the ABI's alignment at a call */
+	call *%rax
+.global kvm_user_exit_insn
+kvm_user_exit_insn:
+	ud2				/* the result is in EAX */
+
+/* int kvm_user_call(int (*func)(void *), void *arg): from CPL 3 */
+.global kvm_user_call, kvm_user_call_insn
+kvm_user_call:
+kvm_user_call_insn:
+	ud2				/* func in RDI, arg in RSI */
+	ret
+
+#else /* i386 */
+.global kvm_enter_user
+kvm_enter_user:
+	push %ebx
+	push %ebp
+	push %esi
+	push %edi
+	pushf
+	mov 24(%esp), %eax		/* func */
+	mov 28(%esp), %edx		/* arg */
+	mov 32(%esp), %ecx		/* rflags */
+	mov %esp, kvm_user_saved_sp
+	mov %esp, kvm_tss + TSS_SP0
+	mov $(KVM_USER_DS_SELECTOR | 3), %ebx
+	mov %ebx, %ds
+	mov %ebx, %es
+	mov %ebx, %fs
+	mov %ebx, %gs
+	push %ebx			/* SS */
+	push kvm_user_stack_top		/* ESP */
+	push %ecx			/* EFLAGS */
+	push $(KVM_USER_CS32_SELECTOR | 3)
+	push $kvm_user_entry		/* EIP */
+	iret
+
+.global kvm_user_return
+kvm_user_return:
+	mov 4(%esp), %ecx		/* value */
+	mov kvm_user_saved_sp, %esp
+	mov $KVM_DS_SELECTOR, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %fs
+	mov %eax, %gs
+	mov %eax, %ss
+	mov %ecx, %eax
+	popf				/* exception entry kept user IOPL, AC */
+	pop %edi
+	pop %esi
+	pop %ebp
+	pop %ebx
+	ret
+
+.section .text.user, "ax"
+kvm_user_entry:
+	and $-16, %esp
+	sub $12, %esp
+	push %edx			/* arg */
+	call *%eax
+.global kvm_user_exit_insn
+kvm_user_exit_insn:
+	ud2				/* the result is in EAX */
+
+.global kvm_user_call, kvm_user_call_insn
+kvm_user_call:
+	mov 4(%esp), %eax		/* func */
+	mov 8(%esp), %edx		/* arg */
+kvm_user_call_insn:
+	ud2
 	ret
 #endif
 

@@ -33,7 +33,27 @@ SECTIONS
 		QUAD(kvm_idt)
 		QUAD(kvm_tss)
 		QUAD(kvm_image_end)
+		QUAD(kvm_host_info)
 	}
+
+	/*
+	 * Code and data that guest user mode runs (KVM_USER_CODE and
+	 * KVM_USER_DATA), in whole pages of their own: the pages that
+	 * kvm_run_user() makes user-accessible. Here, before .text, since its
+	 * .text.* pattern would take .text.user.
+	 */
+	. = ALIGN(KVM_PAGE_SIZE);
+	kvm_user_begin = .;
+	.text.user : {
+		*(.text.user)
+	}
+	. = ALIGN(KVM_PAGE_SIZE);
+	.data.user : {
+		*(.rodata.user)
+		*(.data.user)
+	}
+	. = ALIGN(KVM_PAGE_SIZE);
+	kvm_user_end = .;
 
 	.text : {
 		*(.text.entry)
