@@ -106,7 +106,7 @@ def test_runltp_style_bare_name_from_testcases_bin(ltpkvm, tmp_path):
 
 
 # How kirk reads an LTP exit status
-KIRK_STATUS = {0: "pass", 2: "brok", 4: "warn", 32: "conf"}
+KIRK_STATUS = {0: "pass", 1: "fail", 2: "brok", 4: "warn", 32: "conf"}
 
 
 def kirk_command():

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The privilege-boundary tests (issue 11) on this host: each ends in the
+verdict it must have here (TPASS, or TCONF with its reason, never TBROK),
+with exactly the TFAIL findings tests/known_failures.json lists for this
+host's KVM and none anywhere else; and each negative control
+(tests/payloads/control_<test>.c) reaches its TFAIL path."""
+import json
+import os
+import re
+
+import pytest
+
+from conftest import REPO, needs_kvm
+from test_guest_library import ARCHES, run_suite
+
+pytestmark = needs_kvm
+
+TESTS = ("kvm_emul_priv01", "kvm_iopl01", "kvm_umip01", "kvm_wrmsr_canon01",
+         "kvm_emul_canon01", "kvm_emulfail01", "kvm_mmio_split01",
+         "kvm_movss01", "kvm_icebp01", "kvm_ac01", "kvm_db01")
+KNOWN_FAILURES = os.path.join(REPO, "tests", "known_failures.json")
+
+
+def known_failures(test, arch):
+    """The TFAIL messages known_failures.json expects here."""
+    with open(KNOWN_FAILURES) as f:
+        entries = json.load(f)["failures"]
+    release = os.uname().release
+    return sorted(
+        message for entry in entries
+        if entry["test"] == test and entry["arch"] == arch
+        and os.path.isdir(f"/sys/module/{entry['module']}")
+        and re.match(entry["release"] or ".", release)
+        for message in entry["tfail"])
+
+
+def assert_clean_run(run):
+    """One Summary, no TBROK, no traceback."""
+    assert run.output.splitlines().count("Summary:") == 1, run.output
+    assert "Traceback" not in run.output, run.output
+    assert run.summary()["broken"] == 0, run.output
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+@pytest.mark.parametrize("test", TESTS)
+def test_verdict_on_this_host(ltpkvm, test, arch):
+    run = ltpkvm("run", "--arch", arch, test)
+    assert_clean_run(run)
+    summary = run.summary()
+    failed = sorted(message for _, _, ttype, message in run.results()
+                    if ttype == "TFAIL")
+    assert failed == known_failures(test, arch), run.output
+    if not failed:
+        assert summary["passed"] or summary["skipped"], run.output
+        assert run.status in (0, 32), run.output
+    for _, _, ttype, message in run.results():
+        if ttype == "TCONF":
+            assert len(message) > 20, run.output   # a reason, not a word
+
+
+@pytest.mark.parametrize("test", TESTS)
+def test_negative_control_fails(ltpkvm, test):
+    run = run_suite(ltpkvm, "x86_64", f"control_{test}")
+    assert_clean_run(run)
+    assert run.summary()["failed"] >= 1, run.output
+    assert run.status & 1, run.output
+
+
+def test_known_failures_name_real_tests():
+    with open(KNOWN_FAILURES) as f:
+        entries = json.load(f)["failures"]
+    for entry in entries:
+        assert set(entry) == {"test", "arch", "module", "release", "tfail",
+                              "reason"}, entry
+        assert os.path.exists(os.path.join(REPO, "payloads",
+                                           entry["test"] + ".c")), entry
+        assert entry["reason"] and entry["tfail"], entry
