@@ -53,6 +53,12 @@ def _text(value, style=""):
     return Text(printable_text(str(value)), style=style)
 
 
+def _lines(values):
+    """One line of _text() per value, in one cell."""
+    from rich.text import Text
+    return Text("\n").join(_text(value) for value in values)
+
+
 def _catalog(ctx):
     return ctx.find_root().obj
 
@@ -185,8 +191,8 @@ def list_tests(ctx, as_json):
         table.add_column(column)
     for row in rows:
         table.add_row(_text(row["name"]), " ".join(row["archs"]),
-                      _text("\n".join(f"{k} {v[:12] if k == 'linux-git' else v}"
-                                      for k, v in row["tags"])),
+                      _lines(f"{k} {v[:12] if k == 'linux-git' else v}"
+                             for k, v in row["tags"]),
                       _text(", ".join(row["needs"])),
                       ", ".join(row["hooks"]),
                       _text(row.get("error") and f"broken: {row['error']}"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The command line as users and scripts meet it."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,7 +39,12 @@ def test_no_payloads_built_is_a_clear_tbrok(ltpkvm, tmp_path):
 
 
 def test_list_and_version(ltpkvm):
-    assert "kvm_pagefault01" in ltpkvm("list").stdout
+    listing = ltpkvm("list", env={"COLUMNS": "200"}).stdout
+    assert "kvm_pagefault01" in listing
+    # A test's tags one per line, not joined by an escaped newline
+    assert "\\n" not in listing
+    assert re.search(r"linux-git c7dfa4009965 +│.*\n.*│ CVE 2021-3656 +│",
+                     listing), listing
     version = ltpkvm("-V")
     assert version.status == 0 and "ltpkvm" in version.stdout
 
