@@ -17,7 +17,8 @@ pytestmark = needs_kvm
 
 TESTS = ("kvm_emul_priv01", "kvm_iopl01", "kvm_umip01", "kvm_wrmsr_canon01",
          "kvm_emul_canon01", "kvm_emulfail01", "kvm_mmio_split01",
-         "kvm_movss01", "kvm_icebp01", "kvm_ac01", "kvm_db01")
+         "kvm_movss01", "kvm_icebp01", "kvm_ac01", "kvm_db01",
+         "kvm_emul_cpl02", "kvm_mmu_access01")
 KNOWN_FAILURES = os.path.join(REPO, "tests", "known_failures.json")
 
 
