@@ -3,6 +3,7 @@
 its host hook example runs as written."""
 import os
 import shutil
+import subprocess
 
 from conftest import REPO, needs_kvm
 
@@ -49,3 +50,22 @@ def test_the_readme_hook_example_runs_as_written(ltpkvm, build_dir,
         ("TINFO", "Waiting for the host"),
         ("TPASS", "The guest signalled the host"),
         ("TPASS", "The host released the guest")]
+
+
+@needs_kvm
+def test_the_readme_user_mode_example_runs_as_written(ltpkvm, tmp_path):
+    """The README's guest user mode example, built as a test source."""
+    example = readme_block("CPL 3 and returns its value::")
+    assert "kvm_run_user" in example
+    source = tmp_path / "src" / "kvm_example02.c"
+    source.parent.mkdir()
+    source.write_text('#include "kvm_test.h"\n' + example)
+    out = tmp_path / "out"
+    build = subprocess.run(["make", "-s", "-C", REPO, f"BUILD={out}",
+                            f"TESTS_DIR={source.parent}", "ARCHES=x86_64",
+                            "payloads"], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    run = ltpkvm("run", "kvm_example02",
+                 env={"LTPKVM_PAYLOAD_DIR": str(out / "payloads")})
+    assert [r[2:] for r in run.results()] == [
+        ("TPASS", "HLT faulted at CPL 3")], run.output
