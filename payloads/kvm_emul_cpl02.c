@@ -150,29 +150,25 @@ static void check_case(const struct cpl_case *cc, int forced)
 	tst_res(TPASS, "%s: #PF, error code 0x%lx", what, rec.errcode);
 }
 
+static void run_all(int forced)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check_case(&cases[i], forced);
+}
+
 void main(void)
 {
 	struct kvm_cregs cregs;
-	unsigned int i;
-
 	kvm_require_user_mode();
 	kvm_read_cregs(&cregs);
 	kvm_set_cr0(cregs.cr0 & ~(CR0_EM | CR0_TS));
 	kvm_set_cr4((cregs.cr4 | CR4_OSFXSR) & ~CR4_UMIP);
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		check_case(&cases[i], 0);
-
-	if (!kvm_fep_enabled()) {
-		tst_res(TINFO, "kvm.force_emulation_prefix is off: only SGDT, "
-			"SIDT, SLDT, STR and SMSW can have run through KVM's "
-			"emulator (they do on kvm_pvm), FXSAVE and FXRSTOR ran on "
-			"the CPU");
-		return;
-	}
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		check_case(&cases[i], 1);
+	kvm_run_plain_then_forced(run_all, "only SGDT, SIDT, SLDT, STR and "
+		"SMSW can have run through KVM's emulator (they do on kvm_pvm), "
+		"FXSAVE and FXRSTOR ran on the CPU");
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -335,27 +335,24 @@ static void check_case(const struct priv_case *pc, int forced)
 		tst_res(TPASS, "%s: #GP(0) at CPL 3", what);
 }
 
-void main(void)
+static void run_all(int forced)
 {
 	unsigned int i;
 
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check_case(&cases[i], forced);
+}
+
+void main(void)
+{
 	kvm_require_user_mode();
 	kvm_read_cregs(&saved_cregs);
 	__asm__ volatile("sgdt %0" : "=m" (saved_gdtr));
 	__asm__ volatile("sidt %0" : "=m" (saved_idtr));
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		check_case(&cases[i], 0);
-
-	if (!kvm_fep_enabled()) {
-		tst_res(TINFO, "kvm.force_emulation_prefix is off: the "
-			"instructions did not run through KVM's emulator unless "
-			"this KVM emulates every #GP (kvm_pvm does)");
-		return;
-	}
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		check_case(&cases[i], 1);
+	kvm_run_plain_then_forced(run_all, "the instructions did not run "
+		"through KVM's emulator unless this KVM emulates every #GP "
+		"(kvm_pvm does)");
 }
 
 #else /* COMPILE_PAYLOAD */

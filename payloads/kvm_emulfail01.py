@@ -14,8 +14,6 @@ def fail_on_internal_error(vm_exit):
     return False
 
 
-def run(test):
-    instance = test.create_instance()
-    instance.on_exit(fail_on_internal_error)
-    instance.run_instance()
-    test.destroy_instance()
+def setup(test):
+    test.setup()
+    test.on_exit(fail_on_internal_error)

@@ -22,10 +22,11 @@ def unrunnable_trap(instance, vm_exit):
     return TRAPS.get(code[0])
 
 
-def run(test):
-    instance = test.create_instance()
+def setup(test):
+    test.setup()
 
     def on_exit(vm_exit):
+        instance = test.instance
         insn = unrunnable_trap(instance, vm_exit)
         if insn is None:
             return False
@@ -33,8 +34,5 @@ def run(test):
         tst_brk(TCONF, f"{insn} cannot run in the guest kernel here: KVM "
                 f"stopped the VM with {vm_exit.describe()} at "
                 f"{instance.payload.symbolizer.describe(rip)}")
-        return True
 
-    instance.on_exit(on_exit)
-    instance.run_instance()
-    test.destroy_instance()
+    test.on_exit(on_exit)

@@ -147,10 +147,16 @@ static void check_case(const struct iopl_case *ic, int forced)
 	tst_res(TPASS, "%s: %s", what, ic->faults ? "#GP(0)" : "ran");
 }
 
-void main(void)
+static void run_all(int forced)
 {
 	unsigned int i;
 
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check_case(&cases[i], forced);
+}
+
+void main(void)
+{
 	unsigned long rflags;
 
 	kvm_require_user_mode();
@@ -172,17 +178,8 @@ void main(void)
 	}
 	__asm__ volatile("outb %b0, %w1" : : "a" (iopl3_works), "Nd" (PORT_IOPL3));
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		check_case(&cases[i], 0);
-
-	if (!kvm_fep_enabled()) {
-		tst_res(TINFO, "kvm.force_emulation_prefix is off: CLI and STI "
-			"ran only where this KVM emulates them (kvm_pvm does)");
-		return;
-	}
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		check_case(&cases[i], 1);
+	kvm_run_plain_then_forced(run_all, "CLI and STI ran only where this "
+		"KVM emulates them (kvm_pvm does)");
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -138,6 +138,14 @@ static void run_cases(int umip, int forced)
 	kvm_set_cr4(cregs.cr4);
 }
 
+/* Plain: without UMIP, then with it; forced: with it */
+static void run_all(int forced)
+{
+	if (!forced)
+		run_cases(0, 0);
+	run_cases(1, forced);
+}
+
 void main(void)
 {
 	struct kvm_cpuid cpuid;
@@ -147,17 +155,9 @@ void main(void)
 	if (!(cpuid.ecx & X86_FEATURE_UMIP))
 		tst_brk(TCONF, "KVM does not offer the guest UMIP");
 
-	run_cases(0, 0);
-	run_cases(1, 0);
-
-	if (!kvm_fep_enabled()) {
-		tst_res(TINFO, "kvm.force_emulation_prefix is off: the "
-			"instructions did not run through KVM's emulator unless "
-			"this KVM emulates UMIP or every #GP (kvm_pvm does)");
-		return;
-	}
-
-	run_cases(1, 1);
+	kvm_run_plain_then_forced(run_all, "the instructions did not run "
+		"through KVM's emulator unless this KVM emulates UMIP or every #GP "
+		"(kvm_pvm does)");
 }
 
 #else /* COMPILE_PAYLOAD */

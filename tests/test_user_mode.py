@@ -30,22 +30,29 @@ USER_RESULTS = [
 ]
 
 
+def run_user_mode(ltpkvm, arch, payload):
+    """The payload's run where user mode can run; None (and the run
+    checked to be user mode's TCONF) where it cannot."""
+    run = run_suite(ltpkvm, arch, payload)
+    if paged(arch):
+        return run
+    assert_ltp_run(run, 32, [NEEDS_PAGING], counts(skipped=1))
+    return None
+
+
 @pytest.mark.parametrize("arch", ARCHES)
 def test_user_functions_return_fault_and_call_the_kernel(ltpkvm, arch):
-    run = run_suite(ltpkvm, arch, "selftest_user")
-    if not paged(arch):
-        assert_ltp_run(run, 32, [NEEDS_PAGING], counts(skipped=1))
-        return
-    assert_ltp_run(run, 0, [pass_in("selftest_user", message)
-                            for message in USER_RESULTS],
-                   counts(passed=len(USER_RESULTS)))
+    run = run_user_mode(ltpkvm, arch, "selftest_user")
+    if run:
+            assert_ltp_run(run, 0, [pass_in("selftest_user", message)
+                                for message in USER_RESULTS],
+                       counts(passed=len(USER_RESULTS)))
 
 
 @pytest.mark.parametrize("arch", ARCHES)
 def test_unhandled_exception_at_cpl3_names_the_cpl(ltpkvm, arch):
-    run = run_suite(ltpkvm, arch, "selftest_user_unhandled")
-    if not paged(arch):
-        assert_ltp_run(run, 32, [NEEDS_PAGING], counts(skipped=1))
+    run = run_user_mode(ltpkvm, arch, "selftest_user_unhandled")
+    if not run:
         return
     message = assert_broken(run, "lib_x86.c", "General protection fault")
     assert message.endswith(", CPL 3"), message

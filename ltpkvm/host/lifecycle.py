@@ -96,6 +96,7 @@ class KvmTest:
         self.ram_size = ram_size
         self.debug = debug
         self.mmio_regions, self.port_regions = mmio_regions, port_regions
+        self.exit_handlers = []
         self.system = self.payload = self.instance = None
 
     def setup(self):
@@ -117,7 +118,14 @@ class KvmTest:
         self.instance = KvmInstance(
             self.system, self.payload, self.sink, self.ram_size, self.debug,
             EmulatedIo(self.mmio_regions, self.port_regions))
+        for handler in self.exit_handlers:
+            self.instance.on_exit(handler)
         return self.instance
+
+    def on_exit(self, handler):
+        """handler(vm_exit) for the exits of every VM this test creates
+        (KvmInstance.on_exit())."""
+        self.exit_handlers.append(handler)
 
     def destroy_instance(self):
         if self.instance is not None:

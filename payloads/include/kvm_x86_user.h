@@ -105,6 +105,14 @@ int kvm_exception_is_(const char *file, const int lineno, const char *what,
 int kvm_run_user_catching(int (*func)(void *), void *arg,
 	unsigned long rflags, struct kvm_exception_record *record);
 
+/*
+ * run_all(0), for the instructions as they are; then, where the host's
+ * forced emulation is on, run_all(1), for them behind KVM_FEP; else a
+ * TINFO saying what the first pass alone covered (without_fep).
+ */
+void kvm_run_plain_then_forced(void (*run_all)(int forced),
+	const char *without_fep);
+
 /* TCONF unless guest user mode can run here (it needs paging) */
 void kvm_require_user_mode(void);
 

@@ -186,6 +186,17 @@ void kvm_exit_user(int value)
 	kvm_user_return(value);
 }
 
+/* Where the bootstrap's user-mode stubs keep the result and the call */
+#ifdef __x86_64__
+# define GATE_RESULT(regs) ((regs)->rax)
+# define GATE_FUNC(regs) ((regs)->rdi)
+# define GATE_ARG(regs) ((regs)->rsi)
+#else
+# define GATE_RESULT(regs) ((regs)->eax)
+# define GATE_FUNC(regs) ((regs)->eax)
+# define GATE_ARG(regs) ((regs)->edx)
+#endif
+
 int kvm_handle_user_gate(struct kvm_interrupt_frame *ifrm)
 {
 	struct kvm_interrupt_regs *regs = kvm_get_interrupt_regs(ifrm);
@@ -193,25 +204,15 @@ int kvm_handle_user_gate(struct kvm_interrupt_frame *ifrm)
 	if (!in_user_mode)
 		return 0;
 
-#ifdef __x86_64__
 	if (ifrm->eip == (uintptr_t)kvm_user_exit_insn)
-		kvm_exit_user(regs->rax);
+		kvm_exit_user(GATE_RESULT(regs));
 
 	if (ifrm->eip != (uintptr_t)kvm_user_call_insn)
 		return 0;
 
-	ifrm->eip += 2;
-	regs->rax = ((int (*)(void *))regs->rdi)((void *)regs->rsi);
-#else
-	if (ifrm->eip == (uintptr_t)kvm_user_exit_insn)
-		kvm_exit_user(regs->eax);
-
-	if (ifrm->eip != (uintptr_t)kvm_user_call_insn)
-		return 0;
-
-	ifrm->eip += 2;
-	regs->eax = ((int (*)(void *))regs->eax)((void *)regs->edx);
-#endif
+	ifrm->eip += 2;	/* past the UD2 */
+	GATE_RESULT(regs) = ((int (*)(void *))GATE_FUNC(regs))(
+		(void *)GATE_ARG(regs));
 	return 1;
 }
 
@@ -300,4 +301,18 @@ int kvm_run_user_catching(int (*func)(void *), void *arg,
 	ret = kvm_run_user_flags(func, arg, rflags);
 	kvm_catch_exceptions(NULL);
 	return ret;
+}
+
+void kvm_run_plain_then_forced(void (*run_all)(int forced),
+	const char *without_fep)
+{
+	run_all(0);
+
+	if (!kvm_fep_enabled()) {
+		tst_res(TINFO, "kvm.force_emulation_prefix is off: %s",
+			without_fep);
+		return;
+	}
+
+	run_all(1);
 }
