@@ -326,7 +326,8 @@ static void check_case(const struct priv_case *pc, int forced)
 	if (pc->restore)
 		pc->restore();
 
-	if (!kvm_exception_is(what, &rec, INTR_GPF, 0, 3))
+	if ((forced && kvm_not_emulated(what, &rec)) ||
+	    !kvm_exception_is(what, &rec, INTR_GPF, 0, 3))
 		return;
 
 	if (changed)

@@ -135,7 +135,8 @@ static void check_case(const struct iopl_case *ic, int forced)
 	kvm_run_user_catching(forced ? ic->forced : ic->plain, NULL,
 		KVM_USER_RFLAGS | RFLAGS_IOPL(ic->iopl), &rec);
 
-	if (!kvm_exception_is(what, &rec, ic->faults ? INTR_GPF : -1, 0, 3))
+	if ((forced && kvm_not_emulated(what, &rec)) ||
+	    !kvm_exception_is(what, &rec, ic->faults ? INTR_GPF : -1, 0, 3))
 		return;
 
 	if (ic->plain == in_allowed && value_read != 0x11) {

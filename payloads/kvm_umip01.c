@@ -108,7 +108,8 @@ static void check_case(const struct umip_case *uc, int umip, int forced)
 	kvm_run_user_catching(forced ? uc->forced : uc->plain, NULL,
 		KVM_USER_RFLAGS, &rec);
 
-	if (!kvm_exception_is(what, &rec, faults ? INTR_GPF : -1, 0, 3))
+	if ((forced && kvm_not_emulated(what, &rec)) ||
+	    !kvm_exception_is(what, &rec, faults ? INTR_GPF : -1, 0, 3))
 		return;
 
 	if (faults && !operand_untouched()) {

@@ -101,6 +101,16 @@ int kvm_exception_is_(const char *file, const int lineno, const char *what,
 	kvm_exception_is_(__FILE__, __LINE__, (what), (record), (vector), \
 		(errcode), (cpl))
 
+/*
+ * 1 (and a TCONF naming what) if record holds a #UD at the instruction:
+ * behind KVM_FEP that is KVM's emulator saying it cannot emulate the
+ * instruction in this mode, so there is nothing to check.
+ */
+int kvm_not_emulated_(const char *file, const int lineno, const char *what,
+	const struct kvm_exception_record *record);
+#define kvm_not_emulated(what, record) \
+	kvm_not_emulated_(__FILE__, __LINE__, (what), (record))
+
 /* func(arg) at CPL 3 (kvm_run_user_flags()), its exception in record */
 int kvm_run_user_catching(int (*func)(void *), void *arg,
 	unsigned long rflags, struct kvm_exception_record *record);

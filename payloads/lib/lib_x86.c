@@ -223,10 +223,18 @@ void kvm_init_arch(void)
 	kvm_tss.tss.ss0 = KVM_DS_SELECTOR;
 #endif
 
-	/* TR already holds this TSS (the host loaded it), hence busy */
+	/*
+	 * TR already holds this TSS (the host loaded it, busy, as VM entry
+	 * wants it); LTR loads it again, and marks it busy. QEMU's TCG keeps
+	 * a TR that LTR loaded as an available TSS internally and mishandles
+	 * the busy one that the host's KVM_SET_SREGS gives it (the I/O
+	 * bitmap is not consulted; an i386 interrupt from CPL 3 aborts
+	 * QEMU), so the lab needs the LTR; elsewhere it changes nothing.
+	 */
 	kvm_set_segment_descriptor(kvm_gdt + KVM_TSS_SELECTOR / 8,
 		(uintptr_t)&kvm_tss, sizeof(kvm_tss) - 1,
-		SEGTYPE_TSS_BUSY | SEGFLAG_PRESENT);
+		SEGTYPE_TSS | SEGFLAG_PRESENT);
+	__asm__ volatile("ltr %w0" : : "r" (KVM_TSS_SELECTOR) : "memory");
 }
 
 void kvm_set_io_permission(unsigned int port, unsigned int count, int allow)

@@ -292,6 +292,18 @@ int kvm_exception_is_(const char *file, const int lineno, const char *what,
 	return 0;
 }
 
+int kvm_not_emulated_(const char *file, const int lineno, const char *what,
+	const struct kvm_exception_record *rec)
+{
+	if (rec->count != 1 || rec->vector != INTR_BAD_OPCODE ||
+	    rec->ip != rec->insn)
+		return 0;
+
+	tst_res_(file, lineno, TCONF, "%s: KVM's emulator cannot emulate it "
+		"here (#UD)", what);
+	return 1;
+}
+
 int kvm_run_user_catching(int (*func)(void *), void *arg,
 	unsigned long rflags, struct kvm_exception_record *record)
 {
