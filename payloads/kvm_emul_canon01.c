@@ -113,6 +113,8 @@ static void run_branch(const struct branch_case *bc, unsigned int cpl,
 	branch_arg.canonical = canonical;
 
 	kvm_catch_exceptions(&rec);
+	/* A KVM that takes the branch faults at the target next */
+	kvm_catch_landing = NONCANONICAL;
 	if (cpl == 3)
 		landed = kvm_run_user(bc->func, &branch_arg);
 	else

@@ -159,3 +159,20 @@ def test_definitions_declare_regions(tmp_path, text, accepted):
     with pytest.raises(AbortTest) as exc:
         load_definition("regions", str(tmp_path))
     assert "_regions must be a list of" in exc.value.message
+
+
+CATCH_RESULTS = [f"{what} at CPL {cpl}: {how}" for cpl in (0, 3)
+                 for what, how in (
+                     ("UD2", "as expected"), ("NOP", "as expected"),
+                     ("JMP to an unmapped page",
+                      "caught at the landing address"))] + [
+    "kvm_catch_exceptions() forgets the landing address"]
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_catching_one_instructions_exception(ltpkvm, arch):
+    run = run_user_mode(ltpkvm, arch, "selftest_catch")
+    if run:
+        assert_ltp_run(run, 0, [pass_in("selftest_catch", message)
+                                for message in CATCH_RESULTS],
+                       counts(passed=len(CATCH_RESULTS)))

@@ -89,6 +89,14 @@ extern uintptr_t kvm_catch_insn, kvm_catch_resume;
 void kvm_catch_exceptions(struct kvm_exception_record *record);
 
 /*
+ * While catching, an exception raised at this address is caught too, as
+ * the instruction's (record->ip says where): the target of a branch that
+ * must fault, where a KVM that lets it through makes the guest fault
+ * next. kvm_catch_exceptions() sets it back to 0 (none).
+ */
+extern uintptr_t kvm_catch_landing;
+
+/*
  * 1 if record holds just what was expected: no exception (vector -1), or
  * one exception of vector with errcode, raised at cpl at the instruction
  * (after it for the traps #DB, #BP and #OF); else a TFAIL naming what

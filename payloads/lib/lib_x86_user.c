@@ -17,6 +17,7 @@ static int in_user_mode;
 
 /* Written by KVM_CATCH_INSN() at either CPL */
 KVM_USER_DATA uintptr_t kvm_catch_insn, kvm_catch_resume;
+uintptr_t kvm_catch_landing;
 static struct kvm_exception_record *catch_record;
 
 static unsigned int top_level(void)
@@ -222,7 +223,9 @@ static int catch_exception(void *userdata, struct kvm_interrupt_frame *ifrm,
 	struct kvm_exception_record *rec = catch_record;
 	struct kvm_cregs cregs;
 
-	if (!rec || ifrm->eip < kvm_catch_insn || ifrm->eip > kvm_catch_resume)
+	if (!rec || ((ifrm->eip < kvm_catch_insn ||
+	    ifrm->eip > kvm_catch_resume) &&
+	    (!kvm_catch_landing || ifrm->eip != kvm_catch_landing)))
 		return 1;
 
 	kvm_read_cregs(&cregs);
@@ -244,6 +247,7 @@ void kvm_catch_exceptions(struct kvm_exception_record *record)
 	uintptr_t vector;
 
 	catch_record = record;
+	kvm_catch_landing = 0;
 	if (record)
 		memset(record, 0, sizeof(*record));
 
@@ -283,11 +287,11 @@ int kvm_exception_is_(const char *file, const int lineno, const char *what,
 		return 1;
 
 	tst_res_(file, lineno, TFAIL, "%s: %u exception(s), the last %s "
-		"(vector %u), error code 0x%lx at CPL %u, RIP %+ld from the "
-		"instruction; expected "
+		"(vector %u), error code 0x%lx at CPL %u, RIP 0x%lx (%+ld from "
+		"the instruction); expected "
 		"%s, error code 0x%lx at CPL %u", what, rec->count,
 		tst_interrupt_names[rec->vector], rec->vector, rec->errcode,
-		rec->cpl, (long)(rec->ip - rec->insn),
+		rec->cpl, (unsigned long)rec->ip, (long)(rec->ip - rec->insn),
 		tst_interrupt_names[vector], errcode, cpl);
 	return 0;
 }
