@@ -65,9 +65,11 @@ def _struct_checks(cls):
         yield Check(f"offsetof {cls.__name__} {path}",
                     f"offsetof({c_type}, {path})", offset)
         # The size catches wrong element types and array lengths that an
-        # offset check misses on a struct's last member.
-        yield Check(f"fieldsize {cls.__name__} {path}",
-                    f"sizeof((({c_type} *)0)->{path})", size)
+        # offset check misses on a struct's last member; a flexible array
+        # member (size 0 here) has none in C.
+        if size:
+            yield Check(f"fieldsize {cls.__name__} {path}",
+                        f"sizeof((({c_type} *)0)->{path})", size)
 
 
 def _constant_checks():
@@ -173,3 +175,20 @@ def test_kvm_system():
         assert 0 < cpuid.nent <= len(cpuid.entries)
         # Leaf 0 (vendor and highest basic leaf) is always reported first.
         assert cpuid.entries[0].function == 0
+
+
+@pytest.mark.skipif(not os.path.exists(KVM_DEVICE)
+                    or not os.access(KVM_DEVICE, os.R_OK | os.W_OK),
+                    reason=f"no read/write access to {KVM_DEVICE}")
+def test_vcpu_msrs():
+    """KVM_SET_MSRS takes what it can, in order, and KVM_GET_MSRS reads it
+    back; both stop at the first MSR they refuse."""
+    lstar, cstar, nonexistent = 0xc0000082, 0xc0000083, 0x12345678
+    with KvmSystem() as kvm, kvm.create_vm() as vm, vm.create_vcpu() as vcpu:
+        vcpu.set_cpuid2(kvm.supported_cpuid())
+        assert vcpu.set_msrs({lstar: 0x1000, cstar: 0x2000}) == 2
+        assert vcpu.get_msrs([lstar, cstar]) == {lstar: 0x1000, cstar: 0x2000}
+        assert vcpu.set_msrs({lstar: 0x3000, nonexistent: 1,
+                              cstar: 0x4000}) == 1
+        assert vcpu.get_msrs([lstar, nonexistent, cstar]) == {lstar: 0x3000}
+        assert vcpu.set_msrs({lstar: 0xdead000000000000}) == 0

@@ -76,3 +76,48 @@ def test_known_failures_name_real_tests():
         assert os.path.exists(os.path.join(REPO, "payloads",
                                            entry["test"] + ".c")), entry
         assert entry["reason"] and entry["tfail"], entry
+
+
+def load_hook(test):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        f"{test}_hook", os.path.join(REPO, "payloads", f"{test}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeMsrs:
+    """A vCPU's MSRs as the host sees them: takes what take() allows."""
+
+    def __init__(self, take):
+        self.values, self.take = {}, take
+
+    def get_msrs(self, indices):
+        return {i: self.values.get(i, 0x1000) for i in indices}
+
+    def set_msrs(self, values):
+        taken = 0
+        for index, value in values.items():
+            value = self.take(index, value)
+            if value is None:
+                break
+            self.values[index] = value
+            taken += 1
+        return taken
+
+
+@pytest.mark.parametrize("take, failures", [
+    (lambda index, value: None, 0),                      # refuses all
+    (lambda index, value: value, 7),                     # the bug: takes all
+    (lambda index, value: 0 if index in (0x175, 0x176) else None, 0),
+    (lambda index, value: 0, 5),                  # "took" what it must not
+])
+def test_wrmsr_canon01_host_half(monkeypatch, take, failures):
+    hook = load_hook("kvm_wrmsr_canon01")
+    seen = []
+    monkeypatch.setattr(hook, "tst_res",
+                        lambda ttype, msg: seen.append((ttype, msg)))
+    hook.check_host_writes(FakeMsrs(take))
+    assert len(seen) == 7
+    assert sum(ttype == hook.TFAIL for ttype, _ in seen) == failures, seen

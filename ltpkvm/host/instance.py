@@ -154,6 +154,16 @@ class KvmInstance(GuestMemory, RunLoop):
                 tst_brk(TBROK, "A vCPU thread does not stop")
         self.vcpu_threads.clear()
 
+    def get_msrs(self, indices):
+        """{index: value} of the vCPU's MSRs, as the host reads them
+        (KVM_GET_MSRS); one KVM cannot read is missing."""
+        return kvm_call(self.vcpu.get_msrs, indices)
+
+    def set_msrs(self, values):
+        """Write {index: value} to the vCPU's MSRs as the host does
+        (KVM_SET_MSRS); how many KVM took, in order."""
+        return kvm_call(self.vcpu.set_msrs, values)
+
     def destroy_instance(self):
         """tst_kvm_destroy_instance(): close the VM and free its memory."""
         self.stop_vcpu_threads()

@@ -10,8 +10,8 @@ import enum
 
 from ioctl_opt import IO, IOR, IOW, IOWR
 
-from .structs import (kvm_cpuid2, kvm_regs, kvm_sregs, kvm_translation,
-                      kvm_userspace_memory_region)
+from .structs import (kvm_cpuid2, kvm_msrs, kvm_regs, kvm_sregs,
+                      kvm_translation, kvm_userspace_memory_region)
 
 KVMIO = 0xAE
 KVM_API_VERSION = 12
@@ -35,6 +35,8 @@ class Ioctl(enum.IntEnum):
     KVM_GET_SREGS = IOR(KVMIO, 0x83, kvm_sregs)
     KVM_SET_SREGS = IOW(KVMIO, 0x84, kvm_sregs)
     KVM_TRANSLATE = IOWR(KVMIO, 0x85, kvm_translation)
+    KVM_GET_MSRS = IOWR(KVMIO, 0x88, kvm_msrs)
+    KVM_SET_MSRS = IOW(KVMIO, 0x89, kvm_msrs)
     KVM_SET_CPUID2 = IOW(KVMIO, 0x90, kvm_cpuid2)
 
 

@@ -57,10 +57,32 @@ class kvm_cpuid2(Structure):
     _fields_ = [("nent", u32), ("padding", u32)]
 
 
+def with_entries(header, entry, count):
+    """header's type followed by room for count entries (the kernel's
+    flexible array member)."""
+    fields = [field for field in header._fields_ if field[0] != "entries"]
+    return type(f"{header.__name__}_{count}", (Structure,), {
+        "_fields_": fields + [("entries", entry * count)]})
+
+
 def kvm_cpuid2_with(nent):
     """A kvm_cpuid2 type with room for nent entries."""
-    return type(f"kvm_cpuid2_{nent}", (Structure,), {
-        "_fields_": kvm_cpuid2._fields_ + [("entries", kvm_cpuid_entry2 * nent)]})
+    return with_entries(kvm_cpuid2, kvm_cpuid_entry2, nent)
+
+
+class kvm_msr_entry(Structure):
+    _fields_ = [("index", u32), ("reserved", u32), ("data", u64)]
+
+
+class kvm_msrs(Structure):
+    """Header only: the kernel's flexible entries[] follow it in memory
+    (the empty array gives the struct their alignment, as in C)."""
+    _fields_ = [("nmsrs", u32), ("pad", u32), ("entries", kvm_msr_entry * 0)]
+
+
+def kvm_msrs_with(nmsrs):
+    """A kvm_msrs type with room for nmsrs entries."""
+    return with_entries(kvm_msrs, kvm_msr_entry, nmsrs)
 
 
 class kvm_translation(Structure):
@@ -121,6 +143,6 @@ class kvm_run(Structure):
 
 STRUCTS = (kvm_regs, kvm_segment, kvm_dtable, kvm_sregs,
            kvm_userspace_memory_region, kvm_cpuid_entry2, kvm_cpuid2,
-           kvm_translation, kvm_run)
+           kvm_msr_entry, kvm_msrs, kvm_translation, kvm_run)
 
 assert sizeof(kvm_run) >= 32 + 256

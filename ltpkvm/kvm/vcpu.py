@@ -9,7 +9,8 @@ from .constants import ExitReason, Ioctl
 from .exits import HLT, decode_exit
 from .fd import FdObject, KvmError, ioctl
 from .mapping import PROT_READ_WRITE, map_memory, unmap_memory
-from .structs import kvm_regs, kvm_run, kvm_sregs, kvm_translation
+from .structs import (kvm_msrs_with, kvm_regs, kvm_run, kvm_sregs,
+                      kvm_translation)
 
 
 class KvmVcpu(FdObject):
@@ -80,10 +81,30 @@ class KvmVcpu(FdObject):
     def set_cpuid2(self, cpuid):
         ioctl(self.fd, Ioctl.KVM_SET_CPUID2, cpuid)
 
+    def get_msrs(self, indices):
+        """{index: value} of the MSRs KVM read: it stops at the first one
+        it cannot."""
+        msrs = _msrs((index, 0) for index in indices)
+        count = ioctl(self.fd, Ioctl.KVM_GET_MSRS, msrs)
+        return {entry.index: entry.data for entry in msrs.entries[:count]}
+
+    def set_msrs(self, values):
+        """Write {index: value}; how many KVM took: it stops at the first
+        one it refuses."""
+        return ioctl(self.fd, Ioctl.KVM_SET_MSRS, _msrs(values.items()))
+
     def translate(self, linear_address):
         tr = kvm_translation(linear_address=linear_address)
         ioctl(self.fd, Ioctl.KVM_TRANSLATE, tr)
         return tr
+
+
+def _msrs(pairs):
+    pairs = list(pairs)
+    msrs = kvm_msrs_with(len(pairs))(nmsrs=len(pairs))
+    for entry, (index, value) in zip(msrs.entries, pairs):
+        entry.index, entry.data = index, value
+    return msrs
 
 
 def _closed():
