@@ -163,9 +163,15 @@ $(BUILD)/bench/librunloop_ref.so: bench/runloop_ref.c $(ABI_H)
 
 # The emulated SVM lab (tests/lab/README.rst): needs root, about 30 s;
 # LAB_ARGS passes run-lab options and test names.
-.PHONY: lab
+.PHONY: lab proof
 lab:
 	$(PYTHON) tests/lab/run-lab $(LAB_ARGS)
+
+# Each regression test on the stock lab kernel and on its mutant
+# (tests/lab/reverts): needs root, an hour or two the first time; PROOF_ARGS
+# names tests.
+proof:
+	$(PYTHON) tests/lab/proof $(PROOF_ARGS)
 
 clean:
 	rm -rf $(BUILD)
