@@ -53,9 +53,12 @@
  * did not (the first 20 are listed): the guest's page protections do not
  * hold.
  *
- * Runs on kvm_pvm (shadow paging; 64-bit only) and in the SVM lab with
- * kvm_amd.npt=0 (shadow paging); with EPT or NPT the CPU walks the
- * guest's tables itself and the test checks the CPU more than KVM. What
+ * Checks KVM where it shadows the guest's page tables: on kvm_pvm
+ * (64-bit only), and with kvm_intel.ept=0 or kvm_amd.npt=0 (the VMX lab
+ * runs it so; QEMU's TCG and Bochs both let the implicit access reach a
+ * user page with CR4.SMAP and RFLAGS.AC set, against the SDM). With EPT
+ * or NPT the CPU walks the guest's tables itself and the test checks the
+ * CPU more than KVM. What
  * the CPU or KVM does not offer (SMEP, SMAP, clearing EFER.NXE, an LDT,
  * a reserved bit 51) is left out with a TINFO that says so.
  */
