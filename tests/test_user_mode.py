@@ -40,13 +40,19 @@ def run_user_mode(ltpkvm, arch, payload):
     return None
 
 
+def assert_user_mode_passes(ltpkvm, arch, payload, messages):
+    """The payload passes with exactly these TPASS messages, where user
+    mode can run."""
+    run = run_user_mode(ltpkvm, arch, payload)
+    if run:
+        assert_ltp_run(run, 0, [pass_in(payload, message)
+                                for message in messages],
+                       counts(passed=len(messages)))
+
+
 @pytest.mark.parametrize("arch", ARCHES)
 def test_user_functions_return_fault_and_call_the_kernel(ltpkvm, arch):
-    run = run_user_mode(ltpkvm, arch, "selftest_user")
-    if run:
-            assert_ltp_run(run, 0, [pass_in("selftest_user", message)
-                                for message in USER_RESULTS],
-                       counts(passed=len(USER_RESULTS)))
+    assert_user_mode_passes(ltpkvm, arch, "selftest_user", USER_RESULTS)
 
 
 @pytest.mark.parametrize("arch", ARCHES)
@@ -171,8 +177,4 @@ CATCH_RESULTS = [f"{what} at CPL {cpl}: {how}" for cpl in (0, 3)
 
 @pytest.mark.parametrize("arch", ARCHES)
 def test_catching_one_instructions_exception(ltpkvm, arch):
-    run = run_user_mode(ltpkvm, arch, "selftest_catch")
-    if run:
-        assert_ltp_run(run, 0, [pass_in("selftest_catch", message)
-                                for message in CATCH_RESULTS],
-                       counts(passed=len(CATCH_RESULTS)))
+    assert_user_mode_passes(ltpkvm, arch, "selftest_catch", CATCH_RESULTS)
