@@ -108,6 +108,8 @@ def test_one_mutant_runs_in_each_lab_it_names(tmp_path):
     ("fail", ["pass"], ["broken"], False),
     ("fail-or-hang", ["pass"], ["lab hung"], True),
     ("fail-or-hang", ["pass"], ["fail"], True),
+    ("fail-or-hang", ["pass"], ["timeout"], True),
+    ("fail-or-hang", ["pass"], ["lab died"], False),  # a crash is no hang
     ("fail-or-hang", ["pass"], ["pass"], False),
     ("fail", ["pass", "pass"], ["pass", "fail"], True),   # one arch fails
     ("fail", ["pass", "skip"], ["fail", "fail"], False),  # each must pass
