@@ -10,16 +10,17 @@ TRAPS = {0xcc: "INT3", 0xcd: "INT n", 0xf1: "ICEBP"}
 
 
 def unrunnable_trap(instance, vm_exit):
-    """The trap instruction the guest kernel stopped at, or None."""
+    """(The trap instruction the guest kernel stopped at, its RIP), or
+    (None, None)."""
     if vm_exit.name != "KVM_EXIT_INTERNAL_ERROR":
-        return None
+        return None, None
     if instance.vcpu.get_sregs().cs.selector & 3:
-        return None
+        return None, None
     rip = instance.vcpu.get_regs().rip
     code = instance.get_memptr(rip)
     if code is None or not len(code):
-        return None
-    return TRAPS.get(code[0])
+        return None, None
+    return TRAPS.get(code[0]), rip
 
 
 def setup(test):
@@ -27,10 +28,9 @@ def setup(test):
 
     def on_exit(vm_exit):
         instance = test.instance
-        insn = unrunnable_trap(instance, vm_exit)
+        insn, rip = unrunnable_trap(instance, vm_exit)
         if insn is None:
             return False
-        rip = instance.vcpu.get_regs().rip
         tst_brk(TCONF, f"{insn} cannot run in the guest kernel here: KVM "
                 f"stopped the VM with {vm_exit.describe()} at "
                 f"{instance.payload.symbolizer.describe(rip)}")

@@ -5,7 +5,7 @@ the vCPU from a new thread after the first fragment of each split write
 stack shows most), and checks that each split write came as two
 fragments, one on each side of the page boundary."""
 from ltpkvm.host import (KVM_MMIO_BASEADDR, KVM_PAGE_SIZE, TFAIL, TPASS,
-                         MmioRegion, VcpuThread, tst_res)
+                         EmulatedIo, MmioRegion, VcpuThread, tst_res)
 
 PAGES = MmioRegion(KVM_MMIO_BASEADDR, 2 * KVM_PAGE_SIZE)
 BOUNDARY = KVM_MMIO_BASEADDR + KVM_PAGE_SIZE
@@ -18,17 +18,14 @@ class NextThread(Exception):
 
 def run(test):
     instance = test.create_instance()
-    PAGES.reset()
+    # Not declared in mmio_regions: this handler must see each write
+    pages = EmulatedIo([PAGES])
 
     def serve(vm_exit):
-        if vm_exit.name != "KVM_EXIT_MMIO" or \
-                not PAGES.covers(vm_exit.phys_addr, vm_exit.len):
+        if not pages.answer(vm_exit):
             return False
-        if not vm_exit.is_write:
-            vm_exit.answer(PAGES.read(vm_exit.phys_addr, vm_exit.len))
-            return True
-        PAGES.write(vm_exit.phys_addr, vm_exit.data)
-        if vm_exit.len > 1 and \
+        if vm_exit.name == "KVM_EXIT_MMIO" and vm_exit.is_write and \
+                vm_exit.len > 1 and \
                 vm_exit.phys_addr + vm_exit.len == BOUNDARY:
             raise NextThread
         return True

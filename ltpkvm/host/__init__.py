@@ -17,7 +17,7 @@ _EXPORTS = {
     "read_param": "modules", "read_bool_param": "modules",
     "module_loaded": "modules", "ModuleReloader": "modules",
     "MmioRegion": "emulated_io", "PortRegion": "emulated_io",
-    "Access": "emulated_io", "forced_emulation": "instance",
+    "Access": "emulated_io", "EmulatedIo": "emulated_io", "forced_emulation": "instance",
     "check_kick_returns": "kick",
     **dict.fromkeys(("TPASS", "TFAIL", "TBROK", "TWARN", "TINFO", "TCONF",
                      "TDEBUG", "KVM_TEXIT", "KVM_TNONE", "KVM_TSYNC",

@@ -17,6 +17,7 @@ them, and every access is logged in order for the test's host half:
 """
 from collections import namedtuple
 
+from ..kvm.exits import Io, Mmio
 from .errors import tst_brk
 from .guest_abi import TBROK
 
@@ -115,6 +116,14 @@ class EmulatedIo:
                 if region.overlaps(start, size):
                     tst_brk(TBROK, f"{region!r} overlaps guest memory at "
                             f"0x{start:x}-0x{start + size - 1:x}")
+
+    def answer(self, vm_exit):
+        """True when a region served the exit (the guest goes on)."""
+        if isinstance(vm_exit, Mmio):
+            return self.answer_mmio(vm_exit)
+        if isinstance(vm_exit, Io):
+            return self.answer_io(vm_exit)
+        return False
 
     @staticmethod
     def _find(regions, address, length):

@@ -9,7 +9,7 @@ import threading
 import time
 
 from ..kvm import KvmError
-from ..kvm.exits import HLT, Io, Mmio
+from ..kvm.exits import HLT, Mmio
 from .crash import crash_report
 from .errors import AbortTest, host_res, tst_brk
 from .guest_abi import (KVM_STACK_SIZE, KVM_TEXIT, KVM_TNONE, KVM_TSYNC,
@@ -75,13 +75,8 @@ class RunLoop:
         self.exit_handlers.append(handler)
 
     def _answered(self, vm_exit):
-        if isinstance(vm_exit, Mmio):
-            if self.emulated_io.answer_mmio(vm_exit):
-                return True
-        elif isinstance(vm_exit, Io):
-            if self.emulated_io.answer_io(vm_exit):
-                return True
-        return any(handler(vm_exit) for handler in self.exit_handlers)
+        return self.emulated_io.answer(vm_exit) or \
+            any(handler(vm_exit) for handler in self.exit_handlers)
 
     def wait_guest(self, timeout_ms):
         """tst_kvm_wait_guest(): wait for tst_signal_host() from the guest
