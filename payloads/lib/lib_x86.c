@@ -66,8 +66,8 @@ struct kvm_tss_with_iomap {
 
 /*
  * The host loads TR with it before the first instruction. Its stack
- * pointer for CPL 0 is set by kvm_run_user(); an I/O permission bitmap,
- * when a test wants one, follows it (kvm_set_io_bitmap()).
+ * pointer for CPL 0 is set by kvm_run_user(); an I/O permission bitmap
+ * follows it: all ports denied, kvm_set_io_permission() opens some.
  */
 struct kvm_tss_with_iomap kvm_tss;
 
